@@ -1,0 +1,100 @@
+"""Reporting verbs and the parse relations that tie a cue to its speaker and content."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+# Verbs that introduce what someone said, wrote or holds to be true.
+REPORTING_VERBS = frozenset(
+    """
+    say tell add announce claim state note insist warn explain argue report write
+    suggest acknowledge admit confirm deny declare assert reply respond answer ask
+    recall observe predict promise vow pledge urge stress emphasize emphasise point
+    complain concede contend maintain reiterate remark reveal testify tweet post
+    caution exclaim joke quip counter charge allege indicate signal conclude agree
+    disclose mention comment boast brag recount scoff shout told wonder believe think
+    feel fear hope worry expect estimate acknowledge admit blast slam praise accuse
+    announce declare demand propose recommend speculate tout lament grumble
+    whisper yell cry muse opine reason inform assure remind show find conclude
+    decide learn hear read understand know realize realise guess suspect doubt
+    figure imply hint insinuate clarify elaborate continue go
+    """.split()
+)
+
+# Verbs that report only with a clear clause or an adjacent quote, never alone.
+WEAK_VERBS = frozenset("continue go know learn hear read understand find show decide figure".split())
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+CONTENT_DEPS = frozenset({"ccomp"})
+# Relations through which a subjectless cue ("..., saying", "and added") borrows a subject.
+SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp"})
+NON_SPEAKERS = frozenset({"it", "this", "that", "there", "which", "what", "who"})
+
+
+def is_reporting_verb(token: Token) -> bool:
+    """True for a verb whose lemma is on the reporting list."""
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS
+
+
+def is_strong_reporting_verb(token: Token) -> bool:
+    return is_reporting_verb(token) and token.lemma_.lower() not in WEAK_VERBS
+
+
+def content_clause(verb: Token) -> Token | None:
+    """The clause a reporting verb governs (`said [that ...]`), if the parse has one."""
+    for child in verb.children:
+        if child.dep_ in CONTENT_DEPS:
+            return child
+    return None
+
+
+def find_subject(verb: Token, *, max_hops: int = 3) -> Token | None:
+    """The subject of `verb`, borrowed from governing verbs when it has none."""
+    current = verb
+    for _ in range(max_hops + 1):
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS and child.lower_ not in NON_SPEAKERS:
+                return child
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if current.dep_ not in SUBJECT_LINKS or current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def according_to(token: Token) -> tuple[Token, Token] | None:
+    """For `according` in "according to X", return (`to`, X)."""
+    if token.lower_ != "according":
+        return None
+    for child in token.children:
+        if child.lower_ == "to":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return child, grand
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        for grand in nxt.children:
+            if grand.dep_ == "pobj":
+                return nxt, grand
+    return None
+
+
+def cue_end(verb: Token) -> int:
+    """End offset of the cue: the verb plus a particle ("pointed out")."""
+    end = verb.idx + len(verb.text)
+    for child in verb.children:
+        if child.dep_ == "prt" and child.i == verb.i + 1:
+            end = child.idx + len(child.text)
+    return end
+
+
+def token_span_offsets(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Character offsets of tokens first..last inclusive, edge punctuation dropped."""
+    while first < last and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    while last > first and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    return doc[first].idx, doc[last].idx + len(doc[last].text)

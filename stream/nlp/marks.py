@@ -1,0 +1,100 @@
+"""Pair quote marks across a whole article.
+
+Straight, curly and guillemet double quotes are paired with one document-wide
+inside-quote state. A quote never runs past a paragraph break: a paragraph that
+opens a quote and does not close it ends its quote at the break, so the next
+paragraph's opening mark is read as an opening again (the newspaper convention
+for quotes over several paragraphs). Single quotes are never paired: they are
+mostly apostrophes (Syria's, rock 'n' roll) and inner quotes that belong to the
+outer one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPENERS = frozenset("“„«")
+CLOSERS = frozenset("”»")
+AMBIGUOUS = frozenset('"‟″')
+ALL_MARKS = OPENERS | CLOSERS | AMBIGUOUS
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Text between a pair of quote marks; `start`/`end` exclude the marks.
+
+    `closed` is False when the paragraph ended before a closing mark.
+    """
+
+    start: int
+    end: int
+    closed: bool = True
+
+
+def _looks_like_opener(text: str, i: int) -> bool:
+    """An ambiguous mark opens when it follows a space or start and precedes a word."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-/") and not after.isspace()
+
+
+def _looks_like_closer(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
+def _is_opening(text: str, i: int, *, inside: bool) -> bool:
+    """Decide whether the mark at `i` opens (True) or closes (False) a quote."""
+    ch = text[i]
+    if not inside:
+        if ch in CLOSERS:
+            # A stray closer outside a quote opens one only when it plainly sits before a word.
+            return _looks_like_opener(text, i)
+        return True
+    if ch in OPENERS:
+        # Mismatched marks ("“...“" or "“...,\"") are common; trust the context.
+        return not _looks_like_closer(text, i)
+    return False
+
+
+def find_quoted_regions(text: str) -> list[Region]:
+    """Return the quoted regions of `text`, in order, marks excluded."""
+    regions: list[Region] = []
+    open_at: int | None = None
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if open_at is not None:
+                end = i
+                if end > open_at:
+                    regions.append(Region(open_at, end, closed=False))
+                open_at = None
+            continue
+        if ch not in ALL_MARKS:
+            continue
+        if open_at is None:
+            if _is_opening(text, i, inside=False):
+                open_at = i + 1
+            continue
+        if _is_opening(text, i, inside=True):
+            # An opener inside an open quote: treat the old one as unclosed and restart.
+            if i > open_at:
+                regions.append(Region(open_at, i, closed=False))
+            open_at = i + 1
+            continue
+        if i > open_at:
+            regions.append(Region(open_at, i))
+        open_at = None
+    if open_at is not None and len(text) > open_at:
+        regions.append(Region(open_at, len(text), closed=False))
+    return [_trim(text, r) for r in regions if text[r.start : r.end].strip()]
+
+
+def _trim(text: str, region: Region) -> Region:
+    """Drop surrounding whitespace so offsets point at the words."""
+    start, end = region.start, region.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Region(start, end, region.closed)

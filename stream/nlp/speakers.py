@@ -1,0 +1,122 @@
+"""Turn a speaker span into a Speaker: name, role and entity label kept apart.
+
+"Kremlin spokesman, Dmitry Peskov" -> name "Dmitry Peskov", role "Kremlin spokesman";
+"Russia's state TV channel, Rossiya-24" -> name "Rossiya-24", role "state TV channel";
+"A Russian officer at the airbase" -> no name (never invented); "he" -> the nearest
+earlier named speaker that fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span, Token
+
+from stream.models import Speaker
+from stream.nlp.names import NameTable, clean_name
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their"})
+ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
+
+
+def _entity_of(doc: Doc, token: Token) -> Span | None:
+    if not token.ent_type_:
+        return None
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def _proper_chain(token: Token) -> tuple[int, int] | None:
+    """The run of proper nouns around `token` ("Rossiya-24", "Kremlin")."""
+    if token.pos_ != "PROPN":
+        return None
+    doc = token.doc
+    first = last = token.i
+    while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].dep_ == "compound":
+        first -= 1
+    while last + 1 < len(doc) and doc[last + 1].pos_ == "PROPN" and doc[last].dep_ == "compound":
+        last += 1
+    return first, last
+
+
+def _name_tokens(span: Span) -> tuple[int, int, str | None] | None:
+    """Token range and entity label of the name inside a speaker span."""
+    root = span.root
+    candidates = [root] + [c for c in root.children if c.dep_ == "appos" and c.i < span.end]
+    for token in candidates:
+        ent = _entity_of(span.doc, token)
+        if ent is not None and ent.label_ in NAME_LABELS and ent.label_ != "NORP":
+            return max(ent.start, span.start), min(ent.end, span.end) - 1, ent.label_
+    for token in candidates:
+        chain = _proper_chain(token)
+        if chain is not None:
+            return chain[0], chain[1], token.ent_type_ or None
+    if root.ent_type_ == "NORP" and root.pos_ in ("PROPN", "NOUN") and len(span) <= 2:
+        return root.i, root.i, "NORP"
+    return None
+
+
+def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
+    """The title around a name: compounds, modifiers and appositions that are not names."""
+    doc = span.doc
+    possessed = {t.i for t in span if t.dep_ == "poss" for t in t.subtree}
+    keep = [
+        t
+        for t in span
+        if not (name_first <= t.i <= name_last)
+        and t.i not in possessed
+        and t.dep_ not in ROLE_DROP_DEPS
+        and not t.is_punct
+        and not t.is_space
+    ]
+    # A role is a short noun phrase; long clauses ("at the airbase in ...") are not titles.
+    keep = [t for t in keep if t.dep_ in ("compound", "amod", "appos", "nmod", "nsubj", "ROOT", "nsubjpass")
+            or t.i == span.root.i or t.head.i == span.root.i and t.dep_ in ("compound", "amod")]
+    if not keep or not any(t.pos_ in ("NOUN", "PROPN") for t in keep):
+        return None
+    first, last = keep[0].i, keep[-1].i
+    if last - first + 1 != len(keep):
+        return " ".join(t.text for t in keep)
+    return doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+
+
+def _resolve_pronoun(word: str, previous: Sequence[Speaker]) -> Speaker | None:
+    """The nearest earlier named speaker a pronoun can refer to."""
+    for speaker in reversed(previous):
+        if speaker.name is None:
+            continue
+        if word in PERSON_PRONOUNS and speaker.entity in ("PERSON", None):
+            return speaker
+        if word in GROUP_PRONOUNS and speaker.entity != "PERSON":
+            return speaker
+    return None
+
+
+def resolve_speaker(
+    doc: Doc, first: int, last: int, *, table: NameTable, previous: Sequence[Speaker] = ()
+) -> Speaker:
+    """Build the Speaker for tokens first..last (inclusive) of `doc`.
+
+    `previous` holds the speakers of earlier quotes, nearest last, for pronouns.
+    """
+    span = doc[first : last + 1]
+    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+    text = doc.text[start:end]
+    root = span.root
+    if root.pos_ == "PRON" and len(span) <= 2:
+        match = _resolve_pronoun(root.lower_, previous)
+        if match is None:
+            return Speaker(text=text, start=start, end=end)
+        return Speaker(text=text, start=start, end=end, name=match.name, role=match.role, entity=match.entity)
+    found = _name_tokens(span)
+    if found is None:
+        return Speaker(text=text, start=start, end=end)
+    name_first, name_last, label = found
+    raw = doc.text[doc[name_first].idx : doc[name_last].idx + len(doc[name_last].text)]
+    name = table.canonical_text(raw, label=label) or clean_name(raw) or None
+    role = _role_text(span, name_first, name_last)
+    return Speaker(text=text, start=start, end=end, name=name, role=role, entity=label)
