@@ -1,0 +1,181 @@
+"""The hot path: decode -> enrich (in the pool) -> encode -> send or dead-letter.
+
+At-least-once: `take_events` acks a batch's input events only after this
+module's handler returns, and the handler returns only once the broker has
+acknowledged every event it produced for the batch (acks=all). A crash before
+that replays the batch; the replayed events carry the same `event_id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
+
+import faust
+from faust.types import EventT
+
+from stream.app import Topics
+from stream.codec import decode_article, encode
+from stream.errors import ArticleError, EnrichmentError
+from stream.events import dead_letter, quote_events
+from stream.models import Article, EnrichedArticle, SourceRecord
+from stream.nlp import EnrichmentFailure
+from stream.pool import EnrichPool
+from stream.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Waits between attempts to produce a batch's events when the broker refuses them.
+SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+@dataclass(slots=True)
+class Outbox:
+    """Messages produced for one batch, sent together and awaited together."""
+
+    messages: list[tuple[faust.TopicT, bytes, bytes]] = field(default_factory=list)
+
+    def add(self, topic: faust.TopicT, key: str, value: bytes) -> None:
+        self.messages.append((topic, key.encode(), value))
+
+
+@dataclass(slots=True)
+class BatchReport:
+    consumed: int = 0
+    enriched: int = 0
+    quotes: int = 0
+    dead: dict[str, int] = field(default_factory=dict)
+
+
+def source_of(event: EventT) -> SourceRecord:
+    message = event.message
+    key = message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None
+    return SourceRecord(message.topic, message.partition, message.offset, _millis(message.timestamp), key)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    article: Article
+    source: SourceRecord
+    value: bytes
+
+
+def _millis(seconds: float | None) -> int | None:
+    return int(seconds * 1000) if seconds else None
+
+
+def decode_events(
+    events: Sequence[EventT], outbox: Outbox, topics: Topics, settings: Settings, report: BatchReport
+) -> list[Decoded]:
+    """Valid articles with where they came from; the rest go to the outbox as dead letters."""
+    decoded = []
+    for event in events:
+        value = event.message.value
+        source = source_of(event)
+        try:
+            article = decode_article(value, max_bytes=settings.max_message_bytes, max_chars=settings.max_body_chars)
+        except ArticleError as exc:
+            add_dead_letter(outbox, topics, report, value, exc.reason, type(exc).__name__, str(exc), source)
+            continue
+        decoded.append(Decoded(article, source, value))
+    return decoded
+
+
+def add_dead_letter(
+    outbox: Outbox,
+    topics: Topics,
+    report: BatchReport,
+    value: bytes | None,
+    reason: str,
+    error: str,
+    message: str,
+    source: SourceRecord,
+    article_id: str | None = None,
+) -> None:
+    letter = dead_letter(value, reason=reason, error=error, message=message, source=source, article_id=article_id)
+    outbox.add(topics.dlq_topic, article_id or source.key or f"{source.partition}:{source.offset}", encode(letter))
+    report.dead[reason] = report.dead.get(reason, 0) + 1
+    log.warning(
+        "dead letter: %s (%s) at %s[%d]@%d", reason, error, source.topic, source.partition, source.offset
+    )
+
+
+def add_results(
+    results: Sequence[EnrichedArticle | EnrichmentFailure],
+    decoded: Sequence[Decoded],
+    outbox: Outbox,
+    topics: Topics,
+    report: BatchReport,
+) -> None:
+    for result, item in zip(results, decoded, strict=True):
+        if isinstance(result, EnrichmentFailure):
+            add_dead_letter(
+                outbox, topics, report, item.value, EnrichmentError.reason, result.error_type, result.message,
+                item.source, article_id=result.article.id,
+            )
+            continue
+        outbox.add(topics.enriched_topic, result.article_id, encode(result))
+        for quote in quote_events(result):
+            outbox.add(topics.quotes_topic, result.article_id, encode(quote))
+        report.enriched += 1
+        report.quotes += len(result.quotes)
+
+
+async def send_all(outbox: Outbox) -> None:
+    """Produce the outbox and wait for the broker to acknowledge every message.
+
+    Messages are sent in order, so events for one article id keep their order on
+    each topic. On a produce error the whole outbox is sent again after a pause:
+    a stalled stream is better than a lost article, and duplicates carry the
+    same event_id.
+    """
+    attempt = 0
+    while True:
+        try:
+            pending: list[Awaitable[object]] = []
+            for topic, key, value in outbox.messages:
+                pending.append(await topic.send(key=key, value=value))
+            await asyncio.gather(*pending)
+            return
+        except Exception as exc:  # noqa: BLE001 - any produce failure is retried
+            delay = SEND_RETRY_DELAYS[min(attempt, len(SEND_RETRY_DELAYS) - 1)]
+            attempt += 1
+            log.error("producing %d messages failed (%r); retry %d in %.1fs", len(outbox.messages), exc, attempt, delay)
+            await asyncio.sleep(delay)
+
+
+async def process_batch(events: Sequence[EventT], topics: Topics, pool: EnrichPool, settings: Settings) -> BatchReport:
+    """Everything one batch of raw events turns into, acknowledged by the broker."""
+    report = BatchReport(consumed=len(events))
+    outbox = Outbox()
+    decoded = decode_events(events, outbox, topics, settings, report)
+    results = await pool.enrich([item.article for item in decoded])
+    add_results(results, decoded, outbox, topics, report)
+    await send_all(outbox)
+    return report
+
+
+def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: Settings) -> None:
+    @app.agent(topics.raw_topic, name="enrich_articles")
+    async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_wait):
+            started = time.perf_counter()
+            try:
+                report = await process_batch(events, topics, pool, settings)
+            except Exception:
+                # take_events() acks the batch when this loop body exits, even by
+                # an exception, and Faust would restart the agent past it. Exit
+                # the process before that happens: the batch is redelivered to the
+                # next worker instead of being lost.
+                log.critical("unexpected error in a batch; exiting without committing it", exc_info=True)
+                logging.shutdown()
+                os._exit(70)
+            log.info(
+                "batch: consumed=%d enriched=%d quotes=%d dead=%s in %.0f ms",
+                report.consumed, report.enriched, report.quotes, report.dead or {},
+                (time.perf_counter() - started) * 1000,
+            )

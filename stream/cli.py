@@ -1,0 +1,165 @@
+"""The `newswire` command: worker | enrich | replay | topics."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from stream import __version__
+from stream.errors import ArticleError, NewswireError
+from stream.settings import Settings, describe
+
+DESCRIPTION = """\
+Enrich news articles with named entities and quoted statements.
+
+The worker consumes raw articles from Kafka and publishes one enriched event
+per article, one event per quote and dead letters for input it cannot use.
+`enrich` runs the same enrichment on files, without Kafka.
+"""
+
+
+def settings_help() -> str:
+    lines = ["settings (environment variables):"]
+    for name, default, doc in describe():
+        shown = f" [{default}]" if default else ""
+        lines.append(f"  {name}{shown}\n      {doc}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="newswire", description=DESCRIPTION, epilog=settings_help(), formatter_class=formatter
+    )
+    parser.add_argument("--version", action="version", version=f"newswire {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    worker = commands.add_parser(
+        "worker",
+        help="run the streaming worker (Faust) until stopped",
+        description="Consume NEWSWIRE_RAW_TOPIC and publish enriched events, quotes and dead letters. "
+        "Stop with Ctrl-C or SIGTERM; in-flight batches finish before offsets are committed.",
+        epilog=settings_help(),
+        formatter_class=formatter,
+    )
+    worker.set_defaults(run=run_worker)
+
+    enrich = commands.add_parser(
+        "enrich",
+        help="enrich articles from files and print enriched events as JSON Lines",
+        description="Enrich articles without Kafka. PATH is a .json file (an article or a list), "
+        "a .jsonl file (one article a line), a plain-text file (one article; the id is the file name) "
+        "or a directory of them; '-' or no PATH reads stdin. Invalid articles are reported on stderr "
+        "and the exit status is 1.",
+        formatter_class=formatter,
+    )
+    enrich.add_argument("paths", nargs="*", metavar="PATH", default=["-"])
+    enrich.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
+    enrich.add_argument("--batch-size", type=int, help="articles per nlp.pipe batch (default: NEWSWIRE_BATCH_SIZE)")
+    enrich.add_argument("-o", "--output", help="write events to this file instead of stdout")
+    enrich.set_defaults(run=run_enrich)
+
+    replay = commands.add_parser(
+        "replay",
+        help="produce articles from files to the raw topic",
+        description="Send articles to NEWSWIRE_RAW_TOPIC, keyed by article id. PATH as for `enrich`. "
+        "Records are validated first; invalid ones are reported and skipped unless --raw is given.",
+        formatter_class=formatter,
+    )
+    replay.add_argument("paths", nargs="+", metavar="PATH")
+    replay.add_argument("--topic", help="topic to produce to (default: NEWSWIRE_RAW_TOPIC)")
+    replay.add_argument("--repeat", type=int, default=1, help="send the articles this many times (default: 1)")
+    replay.add_argument("--raw", action="store_true", help="send records as they are, without validation")
+    replay.set_defaults(run=run_replay)
+
+    topics = commands.add_parser(
+        "topics",
+        help="create the service's topics if they do not exist",
+        description="Create the raw, enriched, quotes and dead-letter topics with NEWSWIRE_PARTITIONS "
+        "partitions and NEWSWIRE_REPLICATION_FACTOR replicas. Existing topics are left as they are.",
+        formatter_class=formatter,
+    )
+    topics.set_defaults(run=run_topics)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        status: int = args.run(args, settings)
+    except NewswireError as exc:
+        print(f"newswire: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from stream.worker import run
+
+    return run(settings)
+
+
+def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
+    from stream.codec import article_from_dict, encode
+    from stream.files import read_records
+    from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+
+    model = args.model or settings.model
+    batch_size = args.batch_size or settings.batch_size
+    nlp = load_pipeline(model)
+    output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+    failed = 0
+    batch = []
+
+    def flush() -> None:
+        nonlocal failed
+        for result in enrich(nlp, batch, model=model, batch_size=batch_size):
+            if isinstance(result, EnrichmentFailure):
+                failed += 1
+                print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)
+            else:
+                output.write(encode(result) + b"\n")
+        batch.clear()
+
+    try:
+        for where, record in read_records(args.paths):
+            try:
+                if isinstance(record, Exception):
+                    raise record
+                batch.append(article_from_dict(record, max_chars=settings.max_body_chars))
+            except ArticleError as exc:
+                failed += 1
+                print(f"newswire: {where}: {exc}", file=sys.stderr)
+                continue
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    finally:
+        if args.output:
+            output.close()
+    return 1 if failed else 0
+
+
+def run_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from stream.replay import replay
+
+    return asyncio.run(replay(settings, args.paths, topic=args.topic, repeat=args.repeat, validate=not args.raw))
+
+
+def run_topics(args: argparse.Namespace, settings: Settings) -> int:
+    from stream.admin import create_topics
+
+    for name, created in asyncio.run(create_topics(settings)):
+        print(f"{name}: {'created' if created else 'exists'}")
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Assembling the outgoing events from enrichment results. Pure functions."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+
+from stream import __version__
+from stream.models import DeadLetter, EnrichedArticle, QuoteEvent, SourceRecord
+
+# Keeps a dead letter well under Kafka's default 1 MB message limit.
+MAX_DEAD_VALUE_BYTES = 256 * 1024
+
+
+def quote_events(event: EnrichedArticle) -> list[QuoteEvent]:
+    """One event per quote of an enriched article, in text order."""
+    return [
+        QuoteEvent(
+            quote_id=q.id,
+            article_id=event.article_id,
+            event_id=event.event_id,
+            kind=q.kind,
+            quote=q.content.text,
+            speaker=q.speaker.text,
+            speaker_name=q.speaker.name,
+            speaker_role=q.speaker.role,
+            cue=q.cue.text if q.cue else None,
+            content=q.content,
+            headline=event.headline,
+            source=event.source,
+            url=event.url,
+            published_at=event.published_at,
+        )
+        for q in event.quotes
+    ]
+
+
+def dead_letter(
+    value: bytes | None,
+    *,
+    reason: str,
+    error: str,
+    message: str,
+    source: SourceRecord,
+    article_id: str | None = None,
+    now: datetime | None = None,
+) -> DeadLetter:
+    """A dead letter carrying the original value (bounded) and where it came from."""
+    raw = value or b""
+    kept = raw[:MAX_DEAD_VALUE_BYTES]
+    return DeadLetter(
+        reason=reason,
+        error=error,
+        message=message[:2000],
+        source=source,
+        article_id=article_id,
+        value_b64=base64.b64encode(kept).decode("ascii"),
+        value_size=len(raw),
+        value_truncated=len(kept) < len(raw),
+        failed_at=(now or datetime.now(UTC)).isoformat(timespec="milliseconds"),
+        service_version=__version__,
+    )

@@ -1,0 +1,78 @@
+"""Reading articles from files: JSON, JSON Lines or plain text."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from stream.errors import InvalidJsonError
+
+
+def read_records(paths: list[str]) -> Iterator[tuple[str, Any]]:
+    """Yield (where, record) for every article in the given files; "-" reads stdin.
+
+    `.json` holds one article or a list of them, `.jsonl` one per line, and any
+    other file is one plain-text article whose id is the file name's stem.
+    A directory stands for the articles directly inside it. A record that is
+    not valid JSON is yielded as an InvalidJsonError for the caller to report.
+    """
+    for name in paths:
+        if name == "-":
+            yield from _parse_text("<stdin>", sys.stdin.read(), stem="stdin")
+            continue
+        path = Path(name)
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if path.is_dir() and file.suffix not in (".json", ".jsonl", ".txt"):
+                continue
+            yield from _parse_file(file)
+
+
+def _parse_file(path: Path) -> Iterator[tuple[str, Any]]:
+    text = path.read_text("utf-8")
+    if path.suffix == ".jsonl":
+        yield from _parse_lines(str(path), text)
+    elif path.suffix == ".json":
+        yield from _parse_json(str(path), text)
+    else:
+        yield str(path), {"id": path.stem, "body": text.rstrip("\n")}
+
+
+def _parse_text(where: str, text: str, *, stem: str) -> Iterator[tuple[str, Any]]:
+    """Stdin: JSON, JSON Lines or plain text, told apart by the first character."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        yield from _parse_json(where, text)
+    elif stripped.startswith("{"):
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+            yield from _parse_lines(where, text)
+        else:
+            yield from _parse_json(where, text)
+    else:
+        yield where, {"id": stem, "body": text.rstrip("\n")}
+
+
+def _parse_json(where: str, text: str) -> Iterator[tuple[str, Any]]:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        yield where, InvalidJsonError(f"{where}: not valid JSON: {exc}")
+        return
+    for i, item in enumerate(data if isinstance(data, list) else [data]):
+        yield f"{where}[{i}]", item
+
+
+def _parse_lines(where: str, text: str) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            record = InvalidJsonError(f"{where}:{number}: not valid JSON: {exc}")
+        yield f"{where}:{number}", record

@@ -1,0 +1,110 @@
+"""The pure NLP core: articles in, enriched records out. No Kafka in here.
+
+`enrich()` assembles; the extractors in the submodules compute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import orjson
+import spacy
+from spacy.language import Language
+
+from stream import __version__
+from stream.models import Article, EnrichedArticle
+from stream.nlp.entities import extract_entities
+from stream.nlp.quotes import extract_quotes
+
+# The quote rules read the parse, the NER and lemmas; nothing else is needed.
+COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichmentFailure:
+    """An article the pipeline raised on; the caller dead-letters it."""
+
+    article: Article
+    error_type: str
+    message: str
+
+
+def load_pipeline(model: str) -> Language:
+    """Load a spaCy pipeline by package name or path, with unused components left out."""
+    probe = spacy.load(model)
+    unused = [name for name in probe.pipe_names if name not in COMPONENTS]
+    if not unused:
+        return probe
+    return spacy.load(model, exclude=unused)
+
+
+def pipeline_version(nlp: Language) -> str:
+    """Identifies the code and model that produced an event."""
+    return f"newswire-{__version__}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
+
+
+def event_id(article: Article, version: str) -> str:
+    """Same article and same pipeline -> same id, so consumers can drop duplicates."""
+    digest = hashlib.blake2b(orjson.dumps(asdict(article), option=orjson.OPT_SORT_KEYS), digest_size=16)
+    digest.update(version.encode())
+    return digest.hexdigest()
+
+
+def enrich(
+    nlp: Language, articles: Sequence[Article], *, model: str, batch_size: int = 32
+) -> list[EnrichedArticle | EnrichmentFailure]:
+    """Enrich articles in order; one that makes the pipeline raise becomes an EnrichmentFailure."""
+    if not articles:
+        return []
+    started = time.perf_counter()
+    try:
+        docs = list(nlp.pipe((a.body for a in articles), batch_size=batch_size))
+    except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
+        return [result for article in articles for result in _enrich_one(nlp, article, model=model)]
+    per_article_ms = (time.perf_counter() - started) * 1000 / len(articles)
+    version = pipeline_version(nlp)
+    results: list[EnrichedArticle | EnrichmentFailure] = []
+    for article, doc in zip(articles, docs, strict=True):
+        results.append(_assemble(article, doc, model=model, version=version, parse_ms=per_article_ms))
+    return results
+
+
+def _enrich_one(nlp: Language, article: Article, *, model: str) -> list[EnrichedArticle | EnrichmentFailure]:
+    started = time.perf_counter()
+    try:
+        doc = nlp(article.body)
+    except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
+        return [EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])]
+    parse_ms = (time.perf_counter() - started) * 1000
+    return [_assemble(article, doc, model=model, version=pipeline_version(nlp), parse_ms=parse_ms)]
+
+
+def _assemble(
+    article: Article, doc: spacy.tokens.Doc, *, model: str, version: str, parse_ms: float
+) -> EnrichedArticle | EnrichmentFailure:
+    started = time.perf_counter()
+    try:
+        entities = extract_entities(doc)
+        quotes = extract_quotes(doc, article_id=article.id)
+    except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
+        return EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])
+    extract_ms = (time.perf_counter() - started) * 1000
+    return EnrichedArticle(
+        event_id=event_id(article, version),
+        article_id=article.id,
+        headline=article.headline,
+        byline=article.byline,
+        source=article.source,
+        url=article.url,
+        published_at=article.published_at,
+        language=article.language,
+        version=article.version,
+        entities=entities,
+        quotes=quotes,
+        model=model,
+        pipeline_version=version,
+        processing_ms=round(parse_ms + extract_ms, 3),
+    )

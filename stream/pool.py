@@ -1,0 +1,96 @@
+"""Runs the synchronous NLP off the event loop.
+
+With `processes >= 1` each batch is split into contiguous chunks, one per
+worker process, and the results are put back together in input order, so the
+per-key order of the stream is kept. With `processes = 0` a single thread in
+this process does the work (handy for debugging; it competes with the loop
+for the GIL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+from spacy.language import Language
+
+from stream.models import Article, EnrichedArticle
+from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+
+Result = EnrichedArticle | EnrichmentFailure
+
+_nlp: Language | None = None
+_model = ""
+
+
+def _load(model: str) -> None:
+    global _nlp, _model
+    _nlp, _model = load_pipeline(model), model
+
+
+def _enrich_chunk(articles: Sequence[Article], batch_size: int) -> list[Result]:
+    assert _nlp is not None, "pool process started without a model"  # noqa: S101
+    return enrich(_nlp, articles, model=_model, batch_size=batch_size)
+
+
+def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
+    """Contiguous, nearly equal chunks; never an empty one."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    chunks, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        chunks.append(items[start:end])
+        start = end
+    return chunks
+
+
+class EnrichPool:
+    """Enrichment in worker processes (or a thread), awaited from the event loop."""
+
+    def __init__(self, *, model: str, processes: int, batch_size: int) -> None:
+        self.model = model
+        self.processes = processes
+        self.batch_size = batch_size
+        self._executor: Executor | None = None
+
+    def start(self) -> None:
+        """Start the workers and load the model in each; blocks until all are ready."""
+        if self.processes == 0:
+            _load(self.model)
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+            return
+        # spawn, not fork: forking a process that runs an event loop and
+        # Kafka client threads is unsafe.
+        context = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.processes, mp_context=context, initializer=_load, initargs=(self.model,)
+        )
+        warmups = [self._executor.submit(_enrich_chunk, [], self.batch_size) for _ in range(self.processes)]
+        for future in warmups:
+            future.result()
+
+    @property
+    def ready(self) -> bool:
+        return self._executor is not None
+
+    async def enrich(self, articles: Sequence[Article]) -> list[Result]:
+        """Enrich articles off the loop; results come back in input order."""
+        if not articles:
+            return []
+        if self._executor is None:
+            raise RuntimeError("EnrichPool.start() was not called")
+        loop = asyncio.get_running_loop()
+        chunks = split(articles, max(1, self.processes))
+        futures = [loop.run_in_executor(self._executor, _enrich_chunk, chunk, self.batch_size) for chunk in chunks]
+        results: list[Result] = []
+        for chunk_results in await asyncio.gather(*futures):
+            results.extend(chunk_results)
+        return results
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

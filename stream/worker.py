@@ -1,0 +1,30 @@
+"""Wiring the worker together: settings -> pool, app, topics, agents -> run."""
+
+from __future__ import annotations
+
+import logging
+
+import faust
+
+from stream.agents import register_agents
+from stream.app import create_app, declare_topics
+from stream.pool import EnrichPool
+from stream.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run(settings: Settings) -> int:
+    """Load the model, then run the Faust worker until it is stopped."""
+    pool = EnrichPool(model=settings.model, processes=settings.processes, batch_size=settings.batch_size)
+    app = create_app(settings)
+    topics = declare_topics(app, settings)
+    register_agents(app, topics, pool, settings)
+    log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))
+    pool.start()
+    try:
+        worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+        worker.execute_from_commandline()
+    finally:
+        pool.close()
+    return 0
