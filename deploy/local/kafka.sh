@@ -31,15 +31,13 @@ fetch() {
   command -v java >/dev/null || { log "Java 17+ is needed to run Kafka"; exit 1; }
   log "fetching Apache Kafka $version jars from Maven Central into $cache"
   mkdir -p "$cache"
-  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$cache" -DincludeScope=runtime
   touch "$cache/.complete"
 }
 
-java_cmd() {
-  java -Xms128m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$state/log4j2.properties" -cp "$cache/*" "$@"
-}
+java_opts=(-Xms128m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
+  "-Dlog4j2.configurationFile=$state/log4j2.properties" -cp "$cache/*")
 
 write_config() {
   mkdir -p "$state/data" "$state/logs"
@@ -98,11 +96,11 @@ start() {
   write_config
   if [ ! -f "$state/data/meta.properties" ]; then
     local cluster_id
-    cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid)"
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" \
+    cluster_id="$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)"
+    java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" \
       >"$state/logs/format.log" 2>&1 || { cat "$state/logs/format.log" >&2; exit 1; }
   fi
-  java_cmd kafka.Kafka "$state/server.properties" >"$state/logs/stdout.log" 2>&1 </dev/null &
+  java "${java_opts[@]}" kafka.Kafka "$state/server.properties" >"$state/logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$state/kafka.pid"
   local waited=0
   until answers && grep -q "Kafka Server started" "$state/logs/server.log" 2>/dev/null; do

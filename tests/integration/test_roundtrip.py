@@ -1,0 +1,70 @@
+"""Articles in through kcat, events out through kcat, against the real broker."""
+
+from __future__ import annotations
+
+import base64
+
+import orjson
+import pytest
+
+from ..conftest import SHARED_SEEDS
+
+pytestmark = pytest.mark.integration
+
+SAMPLE_BODY = (SHARED_SEEDS / "kremlin-palmyra.txt").read_text("utf-8").rstrip("\n")
+
+
+def article(article_id: str, body: str, **extra: object) -> bytes:
+    return orjson.dumps({"id": article_id, "body": body, **extra})
+
+
+def test_the_sample_article_gives_one_enriched_event_and_its_quotes(make_worker) -> None:
+    worker = make_worker()
+    worker.start()
+    worker.produce([("kremlin-palmyra", article("kremlin-palmyra", SAMPLE_BODY, headline="Palmyra"))])
+
+    [event] = worker.consume("enriched", 1)
+    assert event["article_id"] == "kremlin-palmyra"
+    assert event["headline"] == "Palmyra"
+    entities = {(e["text"], e["label"]) for e in event["entities"]}
+    assert {("Dmitry Peskov", "PERSON"), ("Vladimir Putin", "PERSON"), ("Kremlin", "ORG"), ("Syria", "GPE")} <= entities
+    assert len(event["event_id"]) == 32
+
+    quotes = worker.consume("quotes", len(event["quotes"]))
+    assert len(quotes) == len(event["quotes"]) >= 1
+    assert {q["article_id"] for q in quotes} == {"kremlin-palmyra"}
+    assert "Dmitry Peskov" in {q["speaker_name"] for q in quotes}
+    assert worker.consume("dlq", 0, timeout=0) == []
+
+
+def test_bad_messages_are_dead_lettered_and_the_worker_keeps_running(make_worker) -> None:
+    worker = make_worker(max_body_chars="5000")
+    worker.start()
+    bad = [
+        ("broken", b'{"id": "broken", "body": '),
+        ("no-body", article("no-body", "x")[:-1].replace(b',"body":"x"', b"") + b"}"),
+        ("wrong-type", b'{"id": "wrong-type", "body": ["not", "a", "string"]}'),
+        ("too-long", article("too-long", "word " * 2000)),
+    ]
+    assert orjson.loads(bad[1][1]) == {"id": "no-body"}
+    worker.produce(bad)
+
+    letters = {letter["source"]["key"]: letter for letter in worker.consume("dlq", 4)}
+    assert len(letters) == 4
+    assert {key: letter["reason"] for key, letter in letters.items()} == {
+        "broken": "invalid_json",
+        "no-body": "schema",
+        "wrong-type": "schema",
+        "too-long": "too_large",
+    }
+    assert "'body' is a required property" in letters["no-body"]["message"]
+    assert base64.b64decode(letters["broken"]["value_b64"]) == bad[0][1]
+    assert letters["too-long"]["source"]["topic"] == worker.topics["raw"]
+    assert isinstance(letters["too-long"]["source"]["offset"], int)
+
+    # Still alive and still enriching after the bad input.
+    worker.produce([("after", article("after", '"We are open," the mayor said.'))])
+    [event] = worker.consume("enriched", 1)
+    assert event["article_id"] == "after"
+    assert worker.alive
+    assert len(worker.consume("dlq", 4, timeout=0)) == 4

@@ -1,0 +1,113 @@
+"""The pure enrichment step on the sample article and on odd input."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from stream.models import Article, EnrichedArticle
+from stream.nlp import EnrichmentFailure, enrich, event_id
+
+MODEL = "test-model"
+
+# Gold entities of the sample that the small model finds with the gold label.
+# (Palmyra, Tartus, Latakia and Hmeymim it mislabels; label repair is a later step.)
+FOUND_BY_THE_MODEL = {
+    ("Kremlin", "ORG"),
+    ("Dmitry Peskov", "PERSON"),
+    ("Vladimir Putin", "PERSON"),
+    ("Russian Air Force", "ORG"),
+    ("Syria", "GPE"),
+    ("Russia", "GPE"),
+    ("Damascus", "GPE"),
+    ("Geneva", "GPE"),
+    ("UN", "ORG"),
+    ("US", "GPE"),
+    ("Syrian Center for Policy Research", "ORG"),
+    ("Middle East", "LOC"),
+    ("September 30, 2015", "DATE"),
+    ("February 27", "DATE"),
+    ("March 2011", "DATE"),
+}
+
+
+@pytest.fixture(scope="module")
+def sample_event(nlp: Language, sample_gold: dict) -> EnrichedArticle:
+    [event] = enrich(nlp, [Article(id=sample_gold["id"], body=sample_gold["body"])], model=MODEL)
+    assert isinstance(event, EnrichedArticle)
+    return event
+
+
+def test_sample_entities_have_gold_types(sample_event: EnrichedArticle, sample_gold: dict) -> None:
+    found = {(e.text, e.label) for e in sample_event.entities}
+    gold = {(e["name"], e["label"]) for e in sample_gold["entities"]}
+    assert FOUND_BY_THE_MODEL <= gold
+    assert FOUND_BY_THE_MODEL <= found
+
+
+def test_entity_offsets_point_into_the_body(sample_event: EnrichedArticle, sample_gold: dict) -> None:
+    body = sample_gold["body"]
+    assert sample_event.entities
+    for entity in sample_event.entities:
+        assert body[entity.start : entity.end] == entity.text
+
+
+def test_event_carries_metadata_and_pipeline_version(sample_event: EnrichedArticle) -> None:
+    assert sample_event.article_id == "kremlin-palmyra"
+    assert sample_event.model == MODEL
+    assert sample_event.pipeline_version.startswith("newswire-")
+    assert sample_event.processing_ms > 0
+    assert sample_event.quotes, "the sample has quotes"
+
+
+def test_event_id_is_stable_and_changes_with_the_input() -> None:
+    article = Article(id="a", body="Text.", version=1)
+    assert event_id(article, "v1") == event_id(Article(id="a", body="Text.", version=1), "v1")
+    assert event_id(article, "v1") != event_id(Article(id="a", body="Text.", version=2), "v1")
+    assert event_id(article, "v1") != event_id(article, "v2")
+
+
+def test_results_come_back_in_input_order(nlp: Language) -> None:
+    articles = [Article(id=str(i), body=f"Anna Berg met Tom Hill in Oslo on day {i}.") for i in range(5)]
+    results = enrich(nlp, articles, model=MODEL, batch_size=2)
+    assert [r.article_id for r in results if isinstance(r, EnrichedArticle)] == ["0", "1", "2", "3", "4"]
+
+
+class PipelineThatFailsOn:
+    """Wraps a real pipeline; raises on texts containing `poison`, like a model bug would."""
+
+    def __init__(self, nlp: Language, poison: str) -> None:
+        self.nlp, self.poison, self.meta = nlp, poison, nlp.meta
+
+    def _check(self, text: str) -> None:
+        if self.poison in text:
+            raise ValueError(f"cannot handle {self.poison!r}")
+
+    def pipe(self, texts, batch_size: int = 32):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        for text in texts:
+            self._check(text)
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+    def __call__(self, text: str):  # type: ignore[no-untyped-def]
+        self._check(text)
+        return self.nlp(text)
+
+
+def test_one_failing_article_does_not_sink_the_batch(nlp: Language) -> None:
+    articles = [Article(id="ok1", body="Anna Berg said it rained."), Article(id="bad", body="POISON here."),
+                Article(id="ok2", body="Tom Hill said it snowed.")]
+    results = enrich(PipelineThatFailsOn(nlp, "POISON"), articles, model=MODEL)  # type: ignore[arg-type]
+    assert [type(r).__name__ for r in results] == ["EnrichedArticle", "EnrichmentFailure", "EnrichedArticle"]
+    failure = results[1]
+    assert isinstance(failure, EnrichmentFailure)
+    assert (failure.article.id, failure.error_type) == ("bad", "ValueError")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["x", "\u201c", '"unclosed quote said', "\u0000\u0007 control", "Привет, мир. 你好。", "\n\n\n.", "'" * 50],
+)
+def test_odd_text_is_enriched_not_raised(nlp: Language, body: str) -> None:
+    [result] = enrich(nlp, [Article(id="odd", body=body)], model=MODEL)
+    assert isinstance(result, EnrichedArticle)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+
+from stream.events import MAX_DEAD_VALUE_BYTES, dead_letter, quote_events
+from stream.models import EnrichedArticle, Quote, SourceRecord, Span, Speaker
+
+SOURCE = SourceRecord("articles.raw", 2, 41, 1_700_000_000_000, "a1")
+
+
+def test_dead_letter_keeps_the_original_bytes_and_source() -> None:
+    letter = dead_letter(
+        b"\xff{bad", reason="invalid_json", error="InvalidJsonError", message="nope", source=SOURCE,
+        now=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    assert base64.b64decode(letter.value_b64) == b"\xff{bad"
+    assert (letter.value_size, letter.value_truncated) == (5, False)
+    assert letter.source.offset == 41
+    assert letter.failed_at == "2024-01-01T00:00:00.000+00:00"
+
+
+def test_dead_letter_bounds_a_huge_value() -> None:
+    value = b"x" * (MAX_DEAD_VALUE_BYTES * 3)
+    letter = dead_letter(value, reason="too_large", error="TooLargeError", message="big", source=SOURCE)
+    assert len(base64.b64decode(letter.value_b64)) == MAX_DEAD_VALUE_BYTES
+    assert letter.value_truncated and letter.value_size == len(value)
+
+
+def test_one_quote_event_per_quote_with_the_article_context() -> None:
+    quote = Quote(
+        id="q1",
+        kind="direct",
+        content=Span("We will rebuild", 10, 25),
+        cue=Span("said", 27, 31),
+        speaker=Speaker("Odenwald", 32, 40, "Clara Odenwald", "Finance Minister", "PERSON"),
+    )
+    event = EnrichedArticle(
+        event_id="e1", article_id="a1", headline="H", byline=None, source="Desk", url="https://x/1",
+        published_at="2024-01-01T00:00:00Z", language="en", version=None, quotes=[quote, quote],
+    )
+    events = quote_events(event)
+    assert len(events) == 2
+    first = events[0]
+    assert (first.quote, first.speaker_name, first.speaker_role, first.cue) == (
+        "We will rebuild", "Clara Odenwald", "Finance Minister", "said",
+    )
+    assert (first.article_id, first.headline, first.url) == ("a1", "H", "https://x/1")

