@@ -1,0 +1,40 @@
+"""The events we publish match the JSON Schemas we ship for consumers."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from jsonschema import Draft202012Validator
+from spacy.language import Language
+
+from stream.codec import encode, load_schema
+from stream.events import dead_letter, quote_events
+from stream.models import Article, EnrichedArticle, SourceRecord
+from stream.nlp import enrich
+
+
+@pytest.mark.parametrize("name", ["article", "enriched", "quote", "dead_letter"])
+def test_schemas_are_valid_json_schema(name: str) -> None:
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+def test_enriched_and_quote_events_validate(nlp: Language, sample_gold: dict) -> None:
+    [event] = enrich(nlp, [Article(id="s", body=sample_gold["body"])], model="m")
+    assert isinstance(event, EnrichedArticle)
+    Draft202012Validator(load_schema("enriched")).validate(orjson.loads(encode(event)))
+    quotes = quote_events(event)
+    assert quotes
+    for quote in quotes:
+        Draft202012Validator(load_schema("quote")).validate(orjson.loads(encode(quote)))
+
+
+def test_dead_letter_validates() -> None:
+    letter = dead_letter(
+        b"{", reason="invalid_json", error="InvalidJsonError", message="m", source=SourceRecord("t", 0, 1)
+    )
+    Draft202012Validator(load_schema("dead_letter")).validate(orjson.loads(encode(letter)))
+
+
+def test_an_invalid_event_is_caught_by_the_schema() -> None:
+    with pytest.raises(Exception, match="is a required property"):
+        Draft202012Validator(load_schema("enriched")).validate({"article_id": "a"})
