@@ -48,11 +48,11 @@ def _parse_text(where: str, text: str, *, stem: str) -> Iterator[tuple[str, Any]
     if stripped.startswith("["):
         yield from _parse_json(where, text)
     elif stripped.startswith("{"):
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+        # One JSON object (possibly pretty-printed), else JSON Lines.
+        try:
+            yield where, orjson.loads(text)
+        except orjson.JSONDecodeError:
             yield from _parse_lines(where, text)
-        else:
-            yield from _parse_json(where, text)
     else:
         yield where, {"id": stem, "body": text.rstrip("\n")}
 
