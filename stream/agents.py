@@ -12,18 +12,22 @@ import asyncio
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import faust
 from faust.types import EventT
 
+from stream import metrics
 from stream.app import Topics
 from stream.codec import decode_article, encode
 from stream.errors import ArticleError, EnrichmentError
 from stream.events import dead_letter, quote_events
 from stream.models import Article, EnrichedArticle, SourceRecord
-from stream.nlp import EnrichmentFailure
+from stream.monitor import lag_seconds
+from stream.nlp import Enrichment, EnrichmentFailure
 from stream.pool import EnrichPool
 from stream.settings import Settings
 
@@ -37,24 +41,10 @@ SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)
 class Outbox:
     """Messages produced for one batch, sent together and awaited together."""
 
-    messages: list[tuple[faust.TopicT, bytes, bytes]] = field(default_factory=list)
+    messages: list[tuple[str, faust.TopicT, bytes, bytes]] = field(default_factory=list)
 
-    def add(self, topic: faust.TopicT, key: str, value: bytes) -> None:
-        self.messages.append((topic, key.encode(), value))
-
-
-@dataclass(slots=True)
-class BatchReport:
-    consumed: int = 0
-    enriched: int = 0
-    quotes: int = 0
-    dead: dict[str, int] = field(default_factory=dict)
-
-
-def source_of(event: EventT) -> SourceRecord:
-    message = event.message
-    key = message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None
-    return SourceRecord(message.topic, message.partition, message.offset, _millis(message.timestamp), key)
+    def add(self, output: str, topic: faust.TopicT, key: str, value: bytes) -> None:
+        self.messages.append((output, topic, key.encode(), value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +54,23 @@ class Decoded:
     value: bytes
 
 
+@dataclass(slots=True)
+class BatchReport:
+    consumed: int = 0
+    enriched: list[EnrichedArticle] = field(default_factory=list)
+    enriched_sources: list[SourceRecord] = field(default_factory=list)
+    dead: Counter[str] = field(default_factory=Counter)
+    enrichment: Enrichment = field(default_factory=lambda: Enrichment([]))
+
+
 def _millis(seconds: float | None) -> int | None:
     return int(seconds * 1000) if seconds else None
+
+
+def source_of(event: EventT) -> SourceRecord:
+    message = event.message
+    key = message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None
+    return SourceRecord(message.topic, message.partition, message.offset, _millis(message.timestamp), key)
 
 
 def decode_events(
@@ -97,32 +102,25 @@ def add_dead_letter(
     article_id: str | None = None,
 ) -> None:
     letter = dead_letter(value, reason=reason, error=error, message=message, source=source, article_id=article_id)
-    outbox.add(topics.dlq_topic, article_id or source.key or f"{source.partition}:{source.offset}", encode(letter))
-    report.dead[reason] = report.dead.get(reason, 0) + 1
-    log.warning(
-        "dead letter: %s (%s) at %s[%d]@%d", reason, error, source.topic, source.partition, source.offset
-    )
+    key = article_id or source.key or f"{source.partition}:{source.offset}"
+    outbox.add("dlq", topics.dlq_topic, key, encode(letter))
+    report.dead[reason] += 1
+    log.warning("dead letter: %s (%s) at %s[%d]@%d", reason, error, source.topic, source.partition, source.offset)
 
 
-def add_results(
-    results: Sequence[EnrichedArticle | EnrichmentFailure],
-    decoded: Sequence[Decoded],
-    outbox: Outbox,
-    topics: Topics,
-    report: BatchReport,
-) -> None:
-    for result, item in zip(results, decoded, strict=True):
+def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, report: BatchReport) -> None:
+    for result, item in zip(report.enrichment.results, decoded, strict=True):
         if isinstance(result, EnrichmentFailure):
             add_dead_letter(
                 outbox, topics, report, item.value, EnrichmentError.reason, result.error_type, result.message,
                 item.source, article_id=result.article.id,
             )
             continue
-        outbox.add(topics.enriched_topic, result.article_id, encode(result))
+        outbox.add("enriched", topics.enriched_topic, result.article_id, encode(result))
         for quote in quote_events(result):
-            outbox.add(topics.quotes_topic, result.article_id, encode(quote))
-        report.enriched += 1
-        report.quotes += len(result.quotes)
+            outbox.add("quotes", topics.quotes_topic, result.article_id, encode(quote))
+        report.enriched.append(result)
+        report.enriched_sources.append(item.source)
 
 
 async def send_all(outbox: Outbox) -> None:
@@ -137,11 +135,12 @@ async def send_all(outbox: Outbox) -> None:
     while True:
         try:
             pending: list[Awaitable[object]] = []
-            for topic, key, value in outbox.messages:
+            for _, topic, key, value in outbox.messages:
                 pending.append(await topic.send(key=key, value=value))
             await asyncio.gather(*pending)
             return
         except Exception as exc:  # noqa: BLE001 - any produce failure is retried
+            metrics.produce_errors.inc()
             delay = SEND_RETRY_DELAYS[min(attempt, len(SEND_RETRY_DELAYS) - 1)]
             attempt += 1
             log.error("producing %d messages failed (%r); retry %d in %.1fs", len(outbox.messages), exc, attempt, delay)
@@ -153,10 +152,36 @@ async def process_batch(events: Sequence[EventT], topics: Topics, pool: EnrichPo
     report = BatchReport(consumed=len(events))
     outbox = Outbox()
     decoded = decode_events(events, outbox, topics, settings, report)
-    results = await pool.enrich([item.article for item in decoded])
-    add_results(results, decoded, outbox, topics, report)
+    report.enrichment = await pool.enrich([item.article for item in decoded])
+    add_results(decoded, outbox, topics, report)
     await send_all(outbox)
+    record_metrics(report, outbox)
     return report
+
+
+def record_metrics(report: BatchReport, outbox: Outbox) -> None:
+    """Count what a batch did, once its events are acknowledged."""
+    metrics.articles_consumed.inc(report.consumed)
+    metrics.articles_enriched.inc(len(report.enriched))
+    metrics.batch_size.observe(report.consumed)
+    for reason, count in report.dead.items():
+        metrics.articles_dead_lettered.labels(reason).inc(count)
+    for output, count in Counter(output for output, *_ in outbox.messages).items():
+        metrics.events_produced.labels(output).inc(count)
+    metrics.nlp_seconds.labels("spacy").inc(report.enrichment.parse_seconds)
+    metrics.nlp_seconds.labels("extraction").inc(report.enrichment.extract_seconds)
+    now = datetime.now(UTC)
+    for event, source in zip(report.enriched, report.enriched_sources, strict=True):
+        metrics.article_seconds.observe(event.processing_ms / 1000)
+        metrics.quotes_per_article.observe(len(event.quotes))
+        metrics.entities_per_article.observe(len(event.entities))
+        for quote in event.quotes:
+            metrics.quotes.labels(quote.kind).inc()
+        published_lag = lag_seconds(event.published_at, now=now)
+        if published_lag is not None:
+            metrics.event_lag.labels("published").observe(max(0.0, published_lag))
+        if source.timestamp_ms:
+            metrics.event_lag.labels("kafka").observe(max(0.0, now.timestamp() - source.timestamp_ms / 1000))
 
 
 def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: Settings) -> None:
@@ -174,8 +199,11 @@ def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: 
                 log.critical("unexpected error in a batch; exiting without committing it", exc_info=True)
                 logging.shutdown()
                 os._exit(70)
+            elapsed = time.perf_counter() - started
+            metrics.batch_seconds.observe(elapsed)
             log.info(
-                "batch: consumed=%d enriched=%d quotes=%d dead=%s in %.0f ms",
-                report.consumed, report.enriched, report.quotes, report.dead or {},
-                (time.perf_counter() - started) * 1000,
+                "batch: consumed=%d enriched=%d quotes=%d dead=%s spacy=%.0fms extraction=%.0fms total=%.0fms",
+                report.consumed, len(report.enriched), sum(len(e.quotes) for e in report.enriched),
+                dict(report.dead), report.enrichment.parse_seconds * 1000,
+                report.enrichment.extract_seconds * 1000, elapsed * 1000,
             )

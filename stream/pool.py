@@ -17,7 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from spacy.language import Language
 
 from stream.models import Article, EnrichedArticle
-from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+from stream.nlp import Enrichment, EnrichmentFailure, enrich_timed, load_pipeline
 
 Result = EnrichedArticle | EnrichmentFailure
 
@@ -30,9 +30,9 @@ def _load(model: str) -> None:
     _nlp, _model = load_pipeline(model), model
 
 
-def _enrich_chunk(articles: Sequence[Article], batch_size: int) -> list[Result]:
+def _enrich_chunk(articles: Sequence[Article], batch_size: int) -> Enrichment:
     assert _nlp is not None, "pool process started without a model"  # noqa: S101
-    return enrich(_nlp, articles, model=_model, batch_size=batch_size)
+    return enrich_timed(_nlp, articles, model=_model, batch_size=batch_size)
 
 
 def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
@@ -76,19 +76,25 @@ class EnrichPool:
     def ready(self) -> bool:
         return self._executor is not None
 
-    async def enrich(self, articles: Sequence[Article]) -> list[Result]:
-        """Enrich articles off the loop; results come back in input order."""
+    async def enrich(self, articles: Sequence[Article]) -> Enrichment:
+        """Enrich articles off the loop; results come back in input order.
+
+        The timings add up the chunks' CPU time, not the wall time of the batch.
+        """
         if not articles:
-            return []
+            return Enrichment([])
         if self._executor is None:
             raise RuntimeError("EnrichPool.start() was not called")
         loop = asyncio.get_running_loop()
         chunks = split(articles, max(1, self.processes))
         futures = [loop.run_in_executor(self._executor, _enrich_chunk, chunk, self.batch_size) for chunk in chunks]
         results: list[Result] = []
-        for chunk_results in await asyncio.gather(*futures):
-            results.extend(chunk_results)
-        return results
+        parse_seconds = extract_seconds = 0.0
+        for chunk in await asyncio.gather(*futures):
+            results.extend(chunk.results)
+            parse_seconds += chunk.parse_seconds
+            extract_seconds += chunk.extract_seconds
+        return Enrichment(results, parse_seconds, extract_seconds)
 
     def close(self) -> None:
         if self._executor is not None:

@@ -67,6 +67,7 @@ class Settings:
     web_port: int = field(default=6066, metadata=_doc("Port of the worker's HTTP server."))
     data_dir: str = field(default=".newswire", metadata=_doc("Directory for the worker's local state."))
     log_level: str = field(default="info", metadata=_doc("debug, info, warning or error."))
+    log_format: str = field(default="text", metadata=_doc("text, or json for one JSON object per log line."))
     security_protocol: str = field(default="PLAINTEXT", metadata=_doc("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."))
     sasl_mechanism: str = field(default="PLAIN", metadata=_doc("PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."))
     sasl_username: str = field(default="", metadata=_doc("SASL user name."))
@@ -101,6 +102,10 @@ class Settings:
             raise SettingsError(f"{PREFIX}BATCH_WAIT must be above 0 seconds, got {self.batch_wait}")
         if not 0 < self.web_port < 65536:
             raise SettingsError(f"{PREFIX}WEB_PORT must be a TCP port, got {self.web_port}")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError(f"{PREFIX}LOG_FORMAT must be text or json, got {self.log_format!r}")
+        if self.log_level.lower() not in ("debug", "info", "warning", "error"):
+            raise SettingsError(f"{PREFIX}LOG_LEVEL must be debug, info, warning or error, got {self.log_level!r}")
         if self.security_protocol not in SECURITY_PROTOCOLS:
             raise SettingsError(f"{PREFIX}SECURITY_PROTOCOL must be one of {', '.join(SECURITY_PROTOCOLS)}")
         if self.security_protocol.startswith("SASL"):
@@ -140,4 +145,6 @@ def _convert(name: str, raw: str, default: object) -> object:
         raise SettingsError(f"{variable} must be a {type(default).__name__}, got {raw!r}") from exc
     if name in ("security_protocol", "sasl_mechanism"):
         return raw.upper()
+    if name in ("log_level", "log_format"):
+        return raw.lower()
     return raw

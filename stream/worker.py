@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 
 import faust
 
+from stream import monitor
 from stream.agents import register_agents
 from stream.app import create_app, declare_topics
+from stream.logs import logging_config
 from stream.pool import EnrichPool
 from stream.settings import Settings
 
@@ -20,10 +23,17 @@ def run(settings: Settings) -> int:
     app = create_app(settings)
     topics = declare_topics(app, settings)
     register_agents(app, topics, pool, settings)
+    monitor.install(app, pool, settings)
+    logging.config.dictConfig(logging_config(level=settings.log_level, fmt=settings.log_format))
     log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))
     pool.start()
     try:
-        worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+        worker = faust.Worker(
+            app,
+            loglevel=settings.log_level.upper(),
+            logging_config=logging_config(level=settings.log_level, fmt=settings.log_format),
+            quiet=True,
+        )
         worker.execute_from_commandline()
     finally:
         pool.close()

@@ -29,7 +29,7 @@ async def test_two_processes_give_what_the_single_path_gives(nlp: Language) -> N
     pool = EnrichPool(model=MODEL, processes=2, batch_size=3)
     pool.start()
     try:
-        pooled = await pool.enrich(articles)
+        pooled = (await pool.enrich(articles)).results
     finally:
         pool.close()
     single = enrich(nlp, articles, model=MODEL, batch_size=3)
