@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
+import time
+import urllib.error
+import urllib.request
 
 import orjson
 import pytest
@@ -68,3 +72,30 @@ def test_bad_messages_are_dead_lettered_and_the_worker_keeps_running(make_worker
     assert event["article_id"] == "after"
     assert worker.alive
     assert len(worker.consume("dlq", 4, timeout=0)) == 4
+
+
+def test_health_endpoints_report_liveness_and_readiness(make_worker) -> None:
+    worker = make_worker(log_format="json")
+    worker.start()
+    base = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}"
+    with urllib.request.urlopen(f"{base}/livez", timeout=5) as response:
+        assert json.load(response) == {"status": "ok"}
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=5) as response:
+                state = json.load(response)
+                break
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 503
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    assert state == {"status": "ready", "model_loaded": True, "partitions": 2}
+    # JSON logs: every line the worker wrote after start-up is a JSON object.
+    worker.produce([("a", article("a", "Anna Berg said it rained."))])
+    worker.consume("enriched", 1)
+    lines = [line for line in worker.log.read_text().splitlines() if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    assert any(r["message"].startswith("batch: consumed=1") for r in records)
+    assert not any("Anna Berg said" in line for line in lines), "article text must not be logged"
