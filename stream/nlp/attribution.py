@@ -25,7 +25,7 @@ from stream.nlp.cues import (
     is_strong_reporting_verb,
     token_span_offsets,
 )
-from stream.nlp.marks import Region, find_quoted_regions
+from stream.nlp.marks import Region, find_quoted_regions, join_paragraph_runs
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -68,7 +68,7 @@ class Layout:
 
 def build_layout(doc: Doc) -> Layout:
     text = doc.text
-    regions = find_quoted_regions(text)
+    regions = join_paragraph_runs(text, find_quoted_regions(text))
     starts = [r.start for r in regions]
     layout = Layout(doc, regions, starts, [], [i for i, ch in enumerate(text) if ch == "\n"])
     layout.token_region.extend(layout.region_at(t.idx) for t in doc)
@@ -179,7 +179,7 @@ def _clause_attributions(
 def _according_content(according: Token) -> tuple[int, int]:
     """The clause an "according to X" phrase is attached to, minus the phrase itself."""
     head = according.head
-    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head is not head:
+    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
     first, last = head.left_edge.i, head.right_edge.i
     phrase_first, phrase_last = according.left_edge.i, according.right_edge.i
@@ -209,15 +209,16 @@ def _adjacent_cue(layout: Layout, region: Region) -> tuple[Token, Token | None] 
             seen += 1
             if seen > ADJACENT_WINDOW:
                 break
-    para = layout.paragraph_of(region.start)
     before = doc.char_span(0, region.start, alignment_mode="contract")
     if before is None or len(before) == 0:
         return None
     lead = before[-1]
-    while lead.i > 0 and (lead.is_space or lead.text in "“\"„«"):
+    while lead.i > 0 and (lead.is_space or lead.text in ("“", '"', "„", "«", "''", "``")):
         lead = doc[lead.i - 1]
     if not (lead.text in (":", ",") or is_reporting_verb(lead)):
         return None
+    # "X said:" may close the paragraph before a quote that fills the next one.
+    para = layout.paragraph_of(lead.idx if lead.text == ":" else region.start)
     seen = 0
     for i in range(lead.i, -1, -1):
         token = doc[i]
@@ -231,6 +232,37 @@ def _adjacent_cue(layout: Layout, region: Region) -> tuple[Token, Token | None] 
         if seen > ADJACENT_WINDOW + 2:
             break
     return None
+
+
+def _embedding_clause(layout: Layout, region: Region) -> Attribution | None:
+    """A quoted fragment inside a clause ('called them "rapists"') as a mixed quote.
+
+    The cue is the nearest verb above the fragment that has a subject; the content
+    runs from after that verb to the end of its phrase.
+    """
+    doc = layout.doc
+    index = layout.region_at(region.start)
+    inside = [t for t in doc.char_span(region.start, region.end, alignment_mode="expand") or ()]
+    tops = [t for t in inside if layout.token_region[t.head.i] != index or t.head.i == t.i]
+    if len(tops) != 1 or tops[0].head.i == tops[0].i:
+        return None
+    verb = tops[0].head
+    while verb.pos_ != "VERB" and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ != "VERB" or verb.i > tops[0].i or layout.token_region[verb.i] != -1:
+        return None
+    subject = find_subject(verb)
+    if subject is None or subject.i > verb.i:
+        return None
+    last = verb.right_edge.i
+    first = verb.i + 1
+    while first <= last and doc[first].dep_ == "prt":
+        first += 1
+    if first > last:
+        return None
+    start, end = token_span_offsets(doc, first, last)
+    start, end = min(start, region.start), max(end, region.end)
+    return Attribution("mixed", start, end, (verb.idx, cue_end(verb)), _speaker_range(layout, subject))
 
 
 def _region_words(layout: Layout, region: Region) -> int:
@@ -250,6 +282,10 @@ def _region_attributions(layout: Layout, claimed: set[int], found: list[Attribut
                 Attribution("direct", region.start, region.end, (verb.idx, cue_end(verb)), _speaker_range(layout, subject))
             )
             continue
+        embedded = _embedding_clause(layout, region)
+        if embedded is not None:
+            out.append(embedded)
+            continue
         opens_paragraph = region.start <= 1 or text[: region.start - 1].rstrip(" \t").endswith("\n")
         if _region_words(layout, region) < MIN_LONE_QUOTE_WORDS and not opens_paragraph:
             continue
@@ -259,13 +295,48 @@ def _region_attributions(layout: Layout, claimed: set[int], found: list[Attribut
     return out
 
 
-def find_attributions(doc: Doc) -> list[Attribution]:
-    """All attributions in `doc`, sorted by content start, overlapping repeats dropped."""
+def find_attributions(doc: Doc, *, join_split: bool = False) -> list[Attribution]:
+    """All attributions in `doc`, sorted by content start, overlapping repeats dropped.
+
+    With `join_split`, the parts of one interrupted statement ('"X," he said. "Y."',
+    or quoted paragraphs that follow each other) come back as one attribution.
+    """
     layout = build_layout(doc)
     claimed: set[int] = set()
     found = _verb_attributions(layout, claimed)
     found.extend(_region_attributions(layout, claimed, found))
-    return _drop_repeats(sorted(found, key=lambda a: (a.start, -a.end)))
+    found = _drop_repeats(sorted(found, key=lambda a: (a.start, -a.end)))
+    return join_split_parts(doc.text, found) if join_split else found
+
+
+MAX_JOIN_GAP_WORDS = 14
+
+
+def _is_continuation(text: str, first: Attribution, second: Attribution) -> bool:
+    """True when `second` continues the statement of `first` with only its attribution between."""
+    if first.kind != "direct" or second.kind != "direct" or second.start < first.end:
+        return False
+    gap = text[first.end : second.start]
+    if not any(ch.isalnum() for ch in gap):
+        return second.inherits and gap.count("\n") <= 2
+    if len(gap.split()) > MAX_JOIN_GAP_WORDS or first.cue is None:
+        return False
+    cue_between = first.end <= first.cue[0] and first.cue[1] <= second.start
+    if second.inherits:
+        return cue_between and gap.count("\n") <= 2
+    return cue_between and second.cue == first.cue and "\n" not in gap
+
+
+def join_split_parts(text: str, found: list[Attribution]) -> list[Attribution]:
+    """Join each part of an interrupted quote to the part before it."""
+    joined: list[Attribution] = []
+    for item in found:
+        if joined and _is_continuation(text, joined[-1], item):
+            last = joined[-1]
+            joined[-1] = Attribution(last.kind, last.start, item.end, last.cue, last.speaker, last.inherits)
+        else:
+            joined.append(item)
+    return joined
 
 
 def _drop_repeats(found: list[Attribution]) -> list[Attribution]:

@@ -59,7 +59,7 @@ def find_subject(verb: Token, *, max_hops: int = 3) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        if current.dep_ not in SUBJECT_LINKS or current.head is current:
+        if current.dep_ not in SUBJECT_LINKS or current.head.i == current.i:
             return None
         current = current.head
     return None

@@ -17,6 +17,7 @@ OPENERS = frozenset("“„«")
 CLOSERS = frozenset("”»")
 AMBIGUOUS = frozenset('"‟″')
 ALL_MARKS = OPENERS | CLOSERS | AMBIGUOUS
+DOUBLED = frozenset("'`")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,15 @@ def find_quoted_regions(text: str) -> list[Region]:
     """Return the quoted regions of `text`, in order, marks excluded."""
     regions: list[Region] = []
     open_at: int | None = None
+    skip = False
     for i, ch in enumerate(text):
+        if skip:
+            skip = False
+            continue
+        if ch in DOUBLED and text[i + 1 : i + 2] == ch:
+            # Typewriter doubles ('' and ``) stand for one double quote mark.
+            skip = True
+            ch = '"'
         if ch == "\n":
             if open_at is not None:
                 end = i
@@ -74,13 +83,13 @@ def find_quoted_regions(text: str) -> list[Region]:
             continue
         if open_at is None:
             if _is_opening(text, i, inside=False):
-                open_at = i + 1
+                open_at = i + 2 if skip else i + 1
             continue
         if _is_opening(text, i, inside=True):
             # An opener inside an open quote: treat the old one as unclosed and restart.
             if i > open_at:
                 regions.append(Region(open_at, i, closed=False))
-            open_at = i + 1
+            open_at = i + 2 if skip else i + 1
             continue
         if i > open_at:
             regions.append(Region(open_at, i))
@@ -88,6 +97,27 @@ def find_quoted_regions(text: str) -> list[Region]:
     if open_at is not None and len(text) > open_at:
         regions.append(Region(open_at, len(text), closed=False))
     return [_trim(text, r) for r in regions if text[r.start : r.end].strip()]
+
+
+def join_paragraph_runs(text: str, regions: list[Region]) -> list[Region]:
+    """Join a quote left open at a paragraph end with the quote opening the next paragraph.
+
+    This is how one statement runs over several paragraphs: every paragraph opens
+    with a mark and only the last one closes.
+    """
+    joined: list[Region] = []
+    for region in regions:
+        if joined and not joined[-1].closed and _opens_next_paragraph(text, joined[-1].end, region.start):
+            joined[-1] = Region(joined[-1].start, region.end, region.closed)
+        else:
+            joined.append(region)
+    return joined
+
+
+def _opens_next_paragraph(text: str, end: int, start: int) -> bool:
+    """True when only whitespace and one opening mark lie between `end` and `start`."""
+    gap = text[end:start]
+    return "\n" in gap and sum(ch in ALL_MARKS for ch in gap) == 1 and gap.strip() in ALL_MARKS
 
 
 def _trim(text: str, region: Region) -> Region:

@@ -69,11 +69,17 @@ def assemble_quotes(doc: Doc, found: list[Attribution], *, table: NameTable, art
     return quotes
 
 
-def extract_quotes(doc: Doc, *, article_id: str = "") -> list[Quote]:
-    """Quotes in `doc`, sorted by content start; [] rather than an error on odd input."""
+def extract_quotes(doc: Doc, *, article_id: str = "", join_split: bool = False) -> list[Quote]:
+    """Quotes in `doc`, sorted by content start; [] rather than an error on odd input.
+
+    By default each part of '"X," he said, "Y."' is its own quote (content inside the
+    marks). `join_split=True` returns one quote per interrupted statement, the
+    convention of annotated corpora such as PolNeAR.
+    """
     try:
         table = build_name_table(doc)
-        return assemble_quotes(doc, find_attributions(doc), table=table, article_id=article_id)
+        found = find_attributions(doc, join_split=join_split)
+        return assemble_quotes(doc, found, table=table, article_id=article_id)
     except Exception:  # an extractor in a consumer must never take the stream down
         log.exception("quote extraction failed for article %r", article_id)
         return []
