@@ -1,9 +1,10 @@
 """The hot path: decode -> enrich (in the pool) -> encode -> send or dead-letter.
 
-At-least-once: `take_events` acks a batch's input events only after this
-module's handler returns, and the handler returns only once the broker has
-acknowledged every event it produced for the batch (acks=all). A crash before
-that replays the batch; the replayed events carry the same `event_id`.
+At-least-once: a batch's input events are acked (and so become committable)
+only after the broker has acknowledged every event produced for the batch
+(acks=all). A crash, a cancelled batch on shutdown or a produce failure leaves
+them unacked, so they are read again; the replayed events carry the same
+`event_id`.
 """
 
 from __future__ import annotations
@@ -187,18 +188,21 @@ def record_metrics(report: BatchReport, outbox: Outbox) -> None:
 def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: Settings) -> None:
     @app.agent(topics.raw_topic, name="enrich_articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_wait):
+        # noack_take, unlike take, never acks on its own: a batch cancelled by a
+        # shutdown is handed back uncommitted instead of being skipped.
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_wait):
             started = time.perf_counter()
             try:
                 report = await process_batch(events, topics, pool, settings)
             except Exception:
-                # take_events() acks the batch when this loop body exits, even by
-                # an exception, and Faust would restart the agent past it. Exit
-                # the process before that happens: the batch is redelivered to the
-                # next worker instead of being lost.
+                # Faust would restart the agent past this batch, and its unacked
+                # offsets would hold back every later commit. Exit instead: the
+                # batch goes to the next worker and nothing is lost.
                 log.critical("unexpected error in a batch; exiting without committing it", exc_info=True)
                 logging.shutdown()
                 os._exit(70)
+            for event in events:
+                await stream.ack(event)
             elapsed = time.perf_counter() - started
             metrics.batch_seconds.observe(elapsed)
             log.info(

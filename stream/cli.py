@@ -83,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     topics.set_defaults(run=run_topics)
+
+    bench = commands.add_parser(
+        "bench",
+        help="measure throughput, latency and memory against a running broker; prints JSON",
+        description="Generate a synthetic corpus from the seed articles and measure, in one run: bare "
+        "spaCy nlp.pipe, the offline enrichment path, the full path through the broker at "
+        "NEWSWIRE_BOOTSTRAP_SERVERS with 1 and 2 NLP processes, end-to-end latency at half the peak "
+        "rate, and peak RSS per process. Start a broker first (deploy/local/bench.sh does).",
+        formatter_class=formatter,
+    )
+    bench.add_argument("--articles", type=int, default=400, help="size of the synthetic corpus (default: 400)")
+    bench.add_argument("--seeds", nargs="+", default=["seeds"], help="articles to draw paragraphs from")
+    bench.set_defaults(run=run_bench)
     return parser
 
 
@@ -150,6 +163,16 @@ def run_replay(args: argparse.Namespace, settings: Settings) -> int:
     from stream.replay import replay
 
     return asyncio.run(replay(settings, args.paths, topic=args.topic, repeat=args.repeat, validate=not args.raw))
+
+
+def run_bench(args: argparse.Namespace, settings: Settings) -> int:
+    import orjson
+
+    from stream.bench import bench
+
+    report = asyncio.run(bench(settings, articles=args.articles, seeds=args.seeds))
+    sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+    return 0
 
 
 def run_topics(args: argparse.Namespace, settings: Settings) -> int:

@@ -36,14 +36,22 @@ def _enrich_chunk(articles: Sequence[Article], batch_size: int) -> Enrichment:
 
 
 def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
-    """Contiguous, nearly equal chunks; never an empty one."""
+    """Contiguous chunks of nearly equal text length (parse time follows length); never an empty one."""
     parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
-    chunks, start = [], 0
-    for i in range(parts):
-        end = start + size + (1 if i < extra else 0)
+    total = sum(len(a.body) for a in items)
+    chunks: list[Sequence[Article]] = []
+    start, done = 0, 0
+    for i in range(parts - 1):
+        target = total * (i + 1) / parts
+        end = start + 1  # at least one article per chunk
+        done += len(items[start].body)
+        # leave at least one article for each chunk still to come
+        while end < len(items) - (parts - 1 - i) and done + len(items[end].body) / 2 <= target:
+            done += len(items[end].body)
+            end += 1
         chunks.append(items[start:end])
         start = end
+    chunks.append(items[start:])
     return chunks
 
 

@@ -11,11 +11,19 @@ from ..conftest import MODEL
 
 
 @pytest.mark.parametrize(
-    ("n", "parts", "sizes"),
-    [(10, 2, [5, 5]), (7, 3, [3, 2, 2]), (1, 4, [1]), (3, 1, [3])],
+    ("lengths", "parts", "sizes"),
+    [
+        ([1] * 10, 2, [5, 5]),
+        ([1] * 7, 3, [2, 3, 2]),
+        ([1], 4, [1]),
+        ([1] * 3, 1, [3]),
+        ([90, 10, 10, 10, 10, 10, 10, 10, 10, 10], 2, [1, 9]),
+        ([10, 10, 10, 90], 2, [3, 1]),
+        ([100, 1, 1], 3, [1, 1, 1]),
+    ],
 )
-def test_split_is_contiguous_and_balanced(n: int, parts: int, sizes: list[int]) -> None:
-    items = [Article(id=str(i), body="b") for i in range(n)]
+def test_split_is_contiguous_and_balanced_by_length(lengths: list[int], parts: int, sizes: list[int]) -> None:
+    items = [Article(id=str(i), body="b" * n) for i, n in enumerate(lengths)]
     chunks = split(items, parts)
     assert [len(c) for c in chunks] == sizes
     assert [a for c in chunks for a in c] == items

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs `newswire bench` against a local broker started (and stopped) for it.
+#   deploy/local/bench.sh [--articles N]      JSON report on stdout
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+export KAFKA_PORT="${KAFKA_PORT:-29092}" KAFKA_STATE="$root/.local/bench-kafka"
+deploy/local/setup.sh >&2
+rm -rf "$KAFKA_STATE"
+deploy/local/kafka.sh start
+trap 'deploy/local/kafka.sh stop' EXIT
+NEWSWIRE_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" .venv/bin/newswire bench "$@"
