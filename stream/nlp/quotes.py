@@ -14,14 +14,73 @@ import logging
 from spacy.tokens import Doc
 
 from stream.models import NO_SPEAKER, Quote, Span, Speaker
-from stream.nlp.attribution import Attribution, find_attributions
+from stream.nlp.attribution import verb_attributions
+from stream.nlp.layout import Attribution, build_layout
 from stream.nlp.names import NameTable, build_name_table
+from stream.nlp.regions import region_attributions
 from stream.nlp.speakers import resolve_speaker
 
 log = logging.getLogger(__name__)
 
 # A quote with no speaker of its own continues the previous one only this close to it.
 MAX_INHERIT_PARAGRAPHS = 1
+MAX_JOIN_GAP_WORDS = 14
+
+
+def find_attributions(doc: Doc, *, join_split: bool = False) -> list[Attribution]:
+    """All attributions in `doc`, sorted by content start, repeats dropped.
+
+    A cue right after a closing mark is the surest sign and goes first; then the
+    reporting verbs; then whatever quoted regions are left.
+    """
+    layout = build_layout(doc)
+    claimed: set[int] = set()
+    found = region_attributions(layout, claimed, adjacent_only=True)
+    found.extend(verb_attributions(layout, claimed))
+    found.extend(region_attributions(layout, claimed))
+    found = drop_repeats(sorted(found, key=lambda a: (a.start, -a.end)))
+    return join_split_parts(doc.text, found) if join_split else found
+
+
+def _overlap(a: Attribution, b: Attribution) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def drop_repeats(found: list[Attribution]) -> list[Attribution]:
+    """Keep one attribution per content span: the earliest found wins."""
+    kept: list[Attribution] = []
+    for item in found:
+        size = item.end - item.start
+        if not any(_overlap(k, item) > 0.9 * min(k.end - k.start, size) for k in kept[-3:]):
+            kept.append(item)
+    return kept
+
+
+def _continues(text: str, first: Attribution, second: Attribution) -> bool:
+    """True when `second` goes on with the statement of `first`, only its attribution between."""
+    if first.kind != "direct" or second.kind != "direct" or second.start < first.end:
+        return False
+    gap = text[first.end : second.start]
+    if not any(ch.isalnum() for ch in gap):
+        return second.inherits and gap.count("\n") <= 2
+    if len(gap.split()) > MAX_JOIN_GAP_WORDS or first.cue is None:
+        return False
+    cue_between = first.end <= first.cue[0] and first.cue[1] <= second.start
+    if second.inherits:
+        return cue_between and gap.count("\n") <= 2
+    return cue_between and second.cue == first.cue and "\n" not in gap
+
+
+def join_split_parts(text: str, found: list[Attribution]) -> list[Attribution]:
+    """Join each part of an interrupted quote ('"X," he said. "Y."') to the part before it."""
+    joined: list[Attribution] = []
+    for item in found:
+        if joined and _continues(text, joined[-1], item):
+            last = joined[-1]
+            joined[-1] = Attribution(last.kind, last.start, item.end, last.cue, last.speaker, last.inherits)
+        else:
+            joined.append(item)
+    return joined
 
 
 def quote_id(article_id: str, start: int, end: int) -> str:

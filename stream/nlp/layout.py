@@ -1,0 +1,93 @@
+"""One precomputed view of a parsed article shared by every attribution rule."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from stream.nlp.marks import Region, find_quoted_regions, join_paragraph_runs
+
+SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """An unresolved quote: offsets of content and cue, token range of the speaker.
+
+    `inherits` marks a quote with no attribution of its own, which may continue the
+    statement before it.
+    """
+
+    kind: str
+    start: int
+    end: int
+    cue: tuple[int, int] | None
+    speaker: tuple[int, int] | None
+    inherits: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Quoted regions, the region of every token, and paragraph breaks, computed once."""
+
+    doc: Doc
+    regions: list[Region]
+    region_starts: list[int]
+    token_region: list[int]
+    token_starts: list[int]
+    paragraph_breaks: list[int]
+
+    def paragraph_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.paragraph_breaks, offset)
+
+    def region_at(self, offset: int) -> int:
+        """Index of the region holding character `offset`, or -1."""
+        i = bisect.bisect_right(self.region_starts, offset) - 1
+        if i >= 0 and self.regions[i].start <= offset < self.regions[i].end:
+            return i
+        return -1
+
+    def first_token_from(self, offset: int) -> int:
+        """Index of the first token starting at or after `offset` (len(doc) if none)."""
+        return bisect.bisect_left(self.token_starts, offset)
+
+    def in_quote(self, token: Token) -> bool:
+        return self.token_region[token.i] != -1
+
+
+def build_layout(doc: Doc) -> Layout:
+    text = doc.text
+    regions = join_paragraph_runs(text, find_quoted_regions(text))
+    starts = [r.start for r in regions]
+    token_starts = [t.idx for t in doc]
+    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    layout = Layout(doc, regions, starts, [], token_starts, breaks)
+    layout.token_region.extend(layout.region_at(offset) for offset in token_starts)
+    return layout
+
+
+def is_word(token: Token) -> bool:
+    return not (token.is_punct or token.is_space)
+
+
+def speaker_range(layout: Layout, subject: Token | None) -> tuple[int, int] | None:
+    """Token range of the subject's phrase, cut where it meets a quote or a line break."""
+    if subject is None or layout.in_quote(subject):
+        return None
+    doc = layout.doc
+    first, last = subject.left_edge.i, subject.right_edge.i
+    for i in range(subject.i - 1, first - 1, -1):
+        if layout.token_region[i] != -1 or "\n" in doc[i].text:
+            first = i + 1
+            break
+    for i in range(subject.i + 1, last + 1):
+        if layout.token_region[i] != -1 or "\n" in doc[i].text:
+            last = i - 1
+            break
+    while first < last and not is_word(doc[first]):
+        first += 1
+    while last > first and not is_word(doc[last]):
+        last -= 1
+    return first, last

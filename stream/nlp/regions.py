@@ -1,0 +1,173 @@
+"""Attributions anchored on a quoted region that no verb's clause covered.
+
+In order: a cue right after the closing mark ('," Peskov said'); a cue right before
+the opening mark ('Peskov said: "', ', adding, "'); a speaker and a colon
+('HuffPollster: "'); a quoted fragment inside a clause ('called them "rapists"');
+else a lone quote that may continue the statement before it.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from stream.nlp.cues import cue_end, find_subject, is_reporting_verb, token_span_offsets
+from stream.nlp.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
+from stream.nlp.marks import Region
+
+ADJACENT_WINDOW = 6
+MIN_LONE_QUOTE_WORDS = 6
+MAX_COLON_LEAD_WORDS = 8
+OPENING_TOKENS = frozenset({"“", '"', "„", "«", "''", "``"})
+SENTENCE_END = frozenset({".", "!", "?", ";"})
+
+
+def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
+    """A noun or pronoun between the quote and the verb, or right after the verb."""
+    doc = layout.doc
+    for i in range(last, first - 1, -1):
+        if doc[i].pos_ in SPEAKER_POS and not layout.in_quote(doc[i]):
+            return speaker_range(layout, doc[i])
+    for i in range(verb.i + 1, min(verb.i + 4, len(doc))):
+        if layout.in_quote(doc[i]) or doc[i].is_punct:
+            break
+        if doc[i].pos_ in SPEAKER_POS:
+            return speaker_range(layout, doc[i])
+    return None
+
+
+def _verb_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
+    subject = find_subject(verb)
+    if subject is not None and not layout.in_quote(subject):
+        return speaker_range(layout, subject)
+    return _nearby_speaker(layout, verb, first, last)
+
+
+def cue_after(layout: Layout, region: Region) -> Attribution | None:
+    """'"...," Peskov said' and '"...," said Peskov'."""
+    doc = layout.doc
+    para = layout.paragraph_of(region.end)
+    begin = layout.first_token_from(region.end)
+    seen = 0
+    for i in range(begin, len(doc)):
+        token = doc[i]
+        if layout.in_quote(token) or layout.paragraph_of(token.idx) != para:
+            return None
+        if not is_word(token):
+            if seen and token.text != ",":
+                return None
+            continue
+        if is_reporting_verb(token):
+            speaker = _verb_speaker(layout, token, begin, i - 1)
+            return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
+        seen += 1
+        if seen > ADJACENT_WINDOW:
+            return None
+    return None
+
+
+def _lead_token(layout: Layout, region: Region) -> Token | None:
+    """The last token before the opening mark, marks and spaces skipped."""
+    i = layout.first_token_from(region.start) - 1
+    doc = layout.doc
+    while i >= 0 and (doc[i].is_space or doc[i].text in OPENING_TOKENS):
+        i -= 1
+    return doc[i] if i >= 0 else None
+
+
+def cue_before(layout: Layout, region: Region) -> Attribution | None:
+    """'Peskov said: "..."', ', adding, "..."' and 'HuffPollster: "..."'."""
+    lead = _lead_token(layout, region)
+    if lead is None or not (lead.text in (":", ",") or is_reporting_verb(lead)):
+        return None
+    doc = layout.doc
+    # "X said:" may close the paragraph before a quote that fills the next one.
+    para = layout.paragraph_of(lead.idx)
+    seen = 0
+    for i in range(lead.i, -1, -1):
+        token = doc[i]
+        if layout.in_quote(token) or layout.paragraph_of(token.idx) != para or token.text in SENTENCE_END:
+            break
+        if is_reporting_verb(token):
+            speaker = _verb_speaker(layout, token, token.i + 1, lead.i - 1)
+            return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
+        seen += is_word(token)
+        if seen > ADJACENT_WINDOW + 2:
+            break
+    if lead.text == ":" and 0 < seen <= MAX_COLON_LEAD_WORDS:
+        return _colon_attribution(layout, region, lead)
+    return None
+
+
+def _colon_attribution(layout: Layout, region: Region, colon: Token) -> Attribution | None:
+    """'HuffPollster: "..."', 'More from Jones: "..."': the noun before the colon speaks."""
+    doc = layout.doc
+    if colon.i == 0:
+        return None
+    name = doc[colon.i - 1]
+    if name.pos_ not in ("PROPN", "NOUN") or layout.in_quote(name):
+        return None
+    first = name.i
+    while first > 0 and doc[first - 1].pos_ in ("PROPN", "DET", "ADJ") and not layout.in_quote(doc[first - 1]):
+        if "\n" in doc[first - 1].text:
+            break
+        first -= 1
+    cue = (colon.idx, colon.idx + 1)
+    return Attribution("direct", region.start, region.end, cue, (first, name.i))
+
+
+def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
+    """A quoted fragment inside a clause ('called them "rapists"') as a mixed quote.
+
+    The cue is the nearest verb above the fragment that has a subject; the content
+    runs from after that verb to the end of its phrase.
+    """
+    doc = layout.doc
+    index = layout.region_at(region.start)
+    begin, end = layout.first_token_from(region.start), layout.first_token_from(region.end)
+    tops = [doc[i] for i in range(begin, end) if layout.token_region[doc[i].head.i] != index]
+    if len(tops) != 1:
+        return None
+    verb = tops[0].head
+    while verb.pos_ != "VERB" and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ != "VERB" or verb.i > tops[0].i or layout.in_quote(verb):
+        return None
+    subject = find_subject(verb)
+    if subject is None or subject.i > verb.i or layout.in_quote(subject):
+        return None
+    first, last = verb.i + 1, verb.right_edge.i
+    while first <= last and doc[first].dep_ == "prt":
+        first += 1
+    if first > last:
+        return None
+    start, stop = token_span_offsets(doc, first, last)
+    start, stop = min(start, region.start), max(stop, region.end)
+    return Attribution("mixed", start, stop, (verb.idx, cue_end(verb)), speaker_range(layout, subject))
+
+
+def _opens_paragraph(text: str, region: Region) -> bool:
+    return region.start <= 1 or text[: region.start - 1].rstrip(" \t").endswith("\n")
+
+
+def lone_quote(layout: Layout, region: Region) -> Attribution | None:
+    """A quote with no cue of its own, kept when it reads as a statement."""
+    words = len(layout.doc.text[region.start : region.end].split())
+    if words < 3 or (words < MIN_LONE_QUOTE_WORDS and not _opens_paragraph(layout.doc.text, region)):
+        return None
+    return Attribution("direct", region.start, region.end, None, None, inherits=True)
+
+
+def region_attributions(layout: Layout, claimed: set[int], *, adjacent_only: bool = False) -> list[Attribution]:
+    """Attributions for every region not in `claimed` (which is updated)."""
+    rules = (cue_after,) if adjacent_only else (cue_after, cue_before, embedding_clause, lone_quote)
+    out: list[Attribution] = []
+    for index, region in enumerate(layout.regions):
+        if index in claimed:
+            continue
+        for rule in rules:
+            found = rule(layout, region)
+            if found is not None:
+                out.append(found)
+                claimed.add(index)
+                break
+    return out
