@@ -65,6 +65,24 @@ def _according_content(according: Token) -> tuple[int, int]:
     return first, last
 
 
+def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
+    """For 'X, he said, Y' and 'X, said Y': the whole sentence, as annotators mark it."""
+    if verb.dep_ != "parataxis" and not (verb.dep_ == "ROOT" and _follows_comma(verb)):
+        return None
+    if any(child.dep_ in ("dobj", "xcomp", "prep", "advcl") and child.i > verb.i for child in verb.children):
+        return None
+    sentence = verb.sent
+    first, last = sentence.start, sentence.end - 1
+    outside = [t for t in sentence if not (verb.left_edge.i <= t.i <= verb.right_edge.i) and is_word(t)]
+    return (first, last) if len(outside) >= MIN_INDIRECT_WORDS + 1 else None
+
+
+def _follows_comma(verb: Token) -> bool:
+    """True when a comma closes the words before the attribution ('..., said Peskov')."""
+    left = verb.left_edge.i
+    return left > verb.sent.start and verb.doc[left - 1].text == ","
+
+
 def _clause_attributions(
     layout: Layout,
     cue_token: Token,
@@ -97,12 +115,15 @@ def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
             continue
         if is_reporting_verb(token):
             clause = content_clause(token)
-            if clause is None:
-                continue
             subject = find_subject(token)
-            if subject is None or subject.i == clause.i:
+            if clause is None:
+                span = _parenthetical_content(token) if subject is not None else None
+                if span is None:
+                    continue
+            elif subject is None or subject.i == clause.i:
                 continue
-            span = _clause_range(token, clause)
+            else:
+                span = _clause_range(token, clause)
             cue = (token.idx, cue_end(token))
         else:
             pair = according_to(token)

@@ -18,6 +18,7 @@ from stream.nlp.attribution import verb_attributions
 from stream.nlp.layout import Attribution, build_layout
 from stream.nlp.names import NameTable, build_name_table
 from stream.nlp.regions import region_attributions
+from stream.nlp.speaker_lines import speaker_line_attributions
 from stream.nlp.speakers import resolve_speaker
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ def find_attributions(doc: Doc, *, join_split: bool = False) -> list[Attribution
     """
     layout = build_layout(doc)
     claimed: set[int] = set()
-    found = region_attributions(layout, claimed, adjacent_only=True)
+    found = speaker_line_attributions(layout, claimed)
+    found.extend(region_attributions(layout, claimed, adjacent_only=True))
     found.extend(verb_attributions(layout, claimed))
     found.extend(region_attributions(layout, claimed))
     found = drop_repeats(sorted(found, key=lambda a: (a.start, -a.end)))

@@ -1,0 +1,58 @@
+"""'Name: statement' lines, as in headlines ("Sanders: Clinton Email Story Has Moved")
+and interview transcripts ("FALLIN: Well, I think ...")."""
+
+from __future__ import annotations
+
+from stream.nlp.cues import token_span_offsets
+from stream.nlp.layout import Attribution, Layout
+
+MAX_NAME_TOKENS = 5
+MIN_CONTENT_WORDS = 3
+NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT"})
+
+
+def _line_starts(layout: Layout) -> list[int]:
+    """Token index of the first word of every line."""
+    doc = layout.doc
+    starts = [0] if len(doc) else []
+    for token in doc:
+        if "\n" in token.text and token.i + 1 < len(doc):
+            starts.append(token.i + 1)
+    return starts
+
+
+def _name_before_colon(layout: Layout, first: int) -> int | None:
+    """Index of the colon ending a short, verbless name at token `first`, if any."""
+    doc = layout.doc
+    for i in range(first, min(first + MAX_NAME_TOKENS + 1, len(doc))):
+        token = doc[i]
+        if token.text == ":":
+            return i if i > first and doc[i - 1].pos_ == "PROPN" or i > first and doc[i - 1].is_upper else None
+        if "\n" in token.text or token.pos_ not in NAME_POS or token.text in ",.;!?":
+            return None
+    return None
+
+
+def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
+    """One attribution per line opened by 'Name:'; content runs to the end of the line."""
+    doc = layout.doc
+    out: list[Attribution] = []
+    for first in _line_starts(layout):
+        colon = _name_before_colon(layout, first)
+        if colon is None or colon + 1 >= len(doc):
+            continue
+        last = colon + 1
+        while last + 1 < len(doc) and "\n" not in doc[last + 1].text:
+            last += 1
+        words = sum(1 for i in range(colon + 1, last + 1) if not doc[i].is_punct)
+        if words < MIN_CONTENT_WORDS:
+            continue
+        start, end = token_span_offsets(doc, colon + 1, last)
+        touched = {layout.token_region[i] for i in range(colon + 1, last + 1)} - {-1}
+        regions = [layout.regions[i] for i in sorted(touched)]
+        inside = sum(r.end - r.start for r in regions)
+        kind = "direct" if regions and inside >= 0.8 * (end - start) else "mixed" if regions else "indirect"
+        claimed.update(touched)
+        cue = (doc[colon].idx, doc[colon].idx + 1)
+        out.append(Attribution(kind, start, end, cue, (first, colon - 1)))
+    return out

@@ -1,0 +1,205 @@
+"""Rule tests for extract_quotes: (text, expected) tables over short sentences."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stream.models import NO_SPEAKER
+from stream.nlp.marks import find_quoted_regions
+from stream.nlp.quotes import extract_quotes, quote_id
+
+
+def quotes_of(nlp, text, **options):
+    return extract_quotes(nlp(text), article_id="t", **options)
+
+
+def summary(quotes):
+    """(kind, content, cue, speaker text) per quote: what the tables below compare."""
+    return [(q.kind, q.content.text, q.cue and q.cue.text, q.speaker.text) for q in quotes]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '"We will not send troops," Peskov said.',
+            [("direct", "We will not send troops,", "said", "Peskov")],
+        ),
+        (
+            '"We will not send troops," said Peskov.',
+            [("direct", "We will not send troops,", "said", "Peskov")],
+        ),
+        (
+            'Peskov said: "We will not send troops to the region."',
+            [("direct", "We will not send troops to the region.", "said", "Peskov")],
+        ),
+        (
+            "“The talks went well,” Smith said, adding, “We meet again on Friday.”",
+            [
+                ("direct", "The talks went well,", "said", "Smith"),
+                ("direct", "We meet again on Friday.", "adding", "Smith"),
+            ],
+        ),
+    ],
+)
+def test_direct_quotes_with_attribution(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '"No," he said, "we stay."',
+            [("direct", "No,", "said", "he"), ("direct", "we stay.", "said", "he")],
+        ),
+        (
+            "“It is over,” the minister said. “We lost the vote and we accept it.”",
+            [
+                ("direct", "It is over,", "said", "the minister"),
+                ("direct", "We lost the vote and we accept it.", "said", "the minister"),
+            ],
+        ),
+    ],
+)
+def test_split_quotes_keep_both_parts(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected
+
+
+def test_split_quote_parts_join_on_request(nlp):
+    text = '"No," he said, "we stay."'
+    (quote,) = quotes_of(nlp, text, join_split=True)
+    assert (quote.kind, quote.content.text, quote.speaker.text) == ("direct", 'No," he said, "we stay.', "he")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Kremlin says Russian forces did not take part in the attack.",
+            [("indirect", "Russian forces did not take part in the attack", "says", "The Kremlin")],
+        ),
+        (
+            "The minister spoke on Monday, saying that the army will stay in the north.",
+            [("indirect", "the army will stay in the north", "saying", "The minister")],
+        ),
+        (
+            "The president announced that the troops had been ordered home.",
+            [("indirect", "the troops had been ordered home", "announced", "The president")],
+        ),
+        (
+            "The war has killed 400,000 people, according to the Syrian Center for Policy Research.",
+            [
+                (
+                    "indirect",
+                    "The war has killed 400,000 people",
+                    "according to",
+                    "the Syrian Center for Policy Research",
+                )
+            ],
+        ),
+        (
+            "The mayor told reporters the bridge would reopen in May.",
+            [("indirect", "the bridge would reopen in May", "told", "The mayor")],
+        ),
+    ],
+)
+def test_reported_speech(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected
+
+
+def test_partial_quote_inside_reported_speech_is_one_mixed_quote(nlp):
+    text = 'An officer said the forces were enough "to repel any attack at any moment."'
+    assert summary(quotes_of(nlp, text)) == [
+        ("mixed", 'the forces were enough "to repel any attack at any moment.', "said", "An officer")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A paragraph opens a quote and does not close it; the next paragraph opens again.
+        (
+            'Jones said: "We have waited for years.\n"Now the work begins," she added.',
+            ['We have waited for years.\n"Now the work begins,'],
+        ),
+        # Mixed curly and straight marks still pair.
+        ('“We are not there," Smith said.', ["We are not there,"]),
+        ('Smith said it was enough "to win the war.”', ['it was enough "to win the war.']),
+        # Apostrophes and single quotes never pair.
+        ("Syria's army said the rock 'n' roll band's show was cancelled.", ["the rock 'n' roll band's show was cancelled"]),
+        # Nested single quotes stay inside the outer quote.
+        ("“They told us ‘go home’ and we did,” Smith said.", ["They told us ‘go home’ and we did,"]),
+    ],
+)
+def test_quote_marks(nlp, text, expected):
+    assert [q.content.text for q in quotes_of(nlp, text)] == expected
+
+
+def test_quote_paragraph_without_speaker_inherits_the_previous_speaker(nlp):
+    text = "“We will rebuild the bridge,” the mayor said.\n“It will take two years and cost a lot of money.”"
+    first, second = quotes_of(nlp, text)
+    assert second.speaker == first.speaker
+    assert second.speaker.text == "the mayor"
+
+
+def test_quote_without_any_speaker_stays_without_one(nlp):
+    text = "The bridge fell in May.\n\n\n\nThe town was quiet.\n“Nobody expected this to happen to a town like ours.”"
+    (quote,) = quotes_of(nlp, text)
+    assert quote.speaker is NO_SPEAKER
+    assert quote.cue is None
+
+
+def test_scare_quotes_alone_are_not_quotes(nlp):
+    assert quotes_of(nlp, "The “deal” fell apart on Tuesday.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", '"', "“unclosed quote that never ends", "”backwards“", "'''", "«»", "\u200b\u0000x", "a\n\"\n\"b"],
+)
+def test_odd_text_never_raises(nlp, text):
+    quotes = quotes_of(nlp, text)
+    assert all(0 <= q.content.start <= q.content.end <= len(text) for q in quotes)
+
+
+PIECES = st.sampled_from(list("ab .,:\n\"“”'’«»") + ["said", " he ", "Smith", " that "])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_random_text_gives_sorted_in_bounds_quotes(nlp, text):
+    quotes = quotes_of(nlp, text)
+    starts = [q.content.start for q in quotes]
+    assert starts == sorted(starts)
+    for q in quotes:
+        assert text[q.content.start : q.content.end] == q.content.text
+
+
+@given(st.text(max_size=200))
+def test_regions_are_inside_the_text(text):
+    for region in find_quoted_regions(text):
+        assert 0 <= region.start < region.end <= len(text)
+
+
+def test_ids_are_deterministic_and_distinct():
+    assert quote_id("a", 1, 5) == quote_id("a", 1, 5)
+    assert len(quote_id("a", 1, 5)) == 16
+    assert len({quote_id("a", 1, 5), quote_id("a", 1, 6), quote_id("b", 1, 5)}) == 3
+
+
+def test_sample_article_matches_gold(nlp, sample_gold):
+    """Every gold quote of the sample is found with its speaker, cue and name."""
+    body = sample_gold["body"]
+    quotes = extract_quotes(nlp(body), article_id=sample_gold["id"])
+    words = lambda s, e: set(body[s:e].split())  # noqa: E731
+    for gold in sample_gold["quotes"]:
+        gold_words = words(*gold["content"])
+        match = max(quotes, key=lambda q: len(gold_words & words(q.content.start, q.content.end)))
+        assert len(gold_words & words(match.content.start, match.content.end)) >= 0.8 * len(gold_words)
+        assert (match.speaker.start, match.speaker.end) == tuple(gold["speaker"])
+        assert (match.cue.start, match.cue.end) == tuple(gold["cue"])
+        assert match.speaker.name == gold["name"]
+    assert len(quotes) == len(sample_gold["quotes"])

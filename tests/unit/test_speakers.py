@@ -1,0 +1,78 @@
+"""Speaker resolution: names, roles, entities and pronouns, as extract_quotes returns them."""
+
+from __future__ import annotations
+
+import pytest
+
+from stream.nlp.quotes import extract_quotes
+
+
+def speakers(nlp, text):
+    return [(q.speaker.name, q.speaker.role, q.speaker.entity) for q in extract_quotes(nlp(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A surname resolves to the fullest name in the article, earlier ...
+        (
+            "Kremlin spokesman Dmitry Peskov spoke on Monday.\n“We have no troops there,” Peskov said.",
+            [("Dmitry Peskov", None, "PERSON")],
+        ),
+        # ... or later.
+        (
+            "“We have no troops there,” Peskov said.\nDmitry Peskov is the Kremlin spokesman.",
+            [("Dmitry Peskov", None, "PERSON")],
+        ),
+        # The role is kept apart from the name.
+        (
+            "Kremlin spokesman, Dmitry Peskov, said that the army would stay.",
+            [("Dmitry Peskov", "Kremlin spokesman", "PERSON")],
+        ),
+        (
+            "Russian President Vladimir Putin announced that the troops would leave.",
+            [("Vladimir Putin", "Russian President", "PERSON")],
+        ),
+        # Organisations and outlets: no leading "the", possessor and title split off.
+        ("The Kremlin says the army did not take part in the attack.", [("Kremlin", None, "ORG")]),
+        (
+            "Russia’s state TV channel, Rossiya-24, said three helicopters had left the base.",
+            [("Rossiya-24", "state TV channel", None)],
+        ),
+        # Unnamed speakers keep their text and get no invented name.
+        (
+            "A Russian officer at the airbase in Latakia said that the forces were enough.",
+            [(None, None, None)],
+        ),
+    ],
+)
+def test_speaker_name_role_and_entity(nlp, text, expected):
+    assert speakers(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_names"),
+    [
+        (
+            "“The bridge is safe,” Mayor Anna Berg said.\n“We checked it twice,” she said.",
+            ["Anna Berg", "Anna Berg"],
+        ),
+        # "they" does not take a person's name.
+        (
+            "“The bridge is safe,” Anna Berg said.\n“We checked it twice,” they said.",
+            ["Anna Berg", None],
+        ),
+        # No named speaker before: the pronoun stays unresolved.
+        ("“We checked it twice,” she said.", [None]),
+    ],
+)
+def test_pronouns_take_the_nearest_compatible_named_speaker(nlp, text, expected_names):
+    assert [q.speaker.name for q in extract_quotes(nlp(text))] == expected_names
+
+
+def test_unnamed_speaker_keeps_text_and_offsets(nlp):
+    text = "A Russian officer at the airbase said that the forces were enough."
+    (quote,) = extract_quotes(nlp(text))
+    assert quote.speaker.text == "A Russian officer at the airbase"
+    assert text[quote.speaker.start : quote.speaker.end] == quote.speaker.text
+    assert quote.speaker.name is None
