@@ -4,8 +4,10 @@
 #   deploy/local/setup.sh [--test]
 #
 # - Debian packages: kcat (an independent Kafka client the tests and demo use),
-#   and with --test prometheus (a real server the metrics tests scrape with)
-# - a virtualenv in .venv with the package (editable) and, with --test, its test extras
+#   and with --test prometheus (a real server the metrics tests scrape with) and
+#   docker-compose (validates deploy/compose.yaml; needs no Docker engine)
+# - a virtualenv in .venv with the package (editable) and, with --test, its test extras,
+#   by deploy/install.sh: the same install the container image runs
 # - the Apache Kafka broker jars (deploy/local/kafka.sh fetch)
 set -euo pipefail
 
@@ -19,6 +21,7 @@ log() { echo "setup: $*" >&2; }
 need_debs=()
 command -v kcat >/dev/null || need_debs+=(kcat)
 if [ "$with_tests" = 1 ]; then command -v prometheus >/dev/null || need_debs+=(prometheus); fi
+if [ "$with_tests" = 1 ]; then command -v docker-compose >/dev/null || need_debs+=(docker-compose); fi
 command -v java >/dev/null || need_debs+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need_debs+=(maven)
 if [ "${#need_debs[@]}" -gt 0 ]; then
@@ -29,15 +32,12 @@ if [ "${#need_debs[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_debs[@]}" >/dev/null
 fi
 
-python="${PYTHON:-python3}"
-extras="."
-[ "$with_tests" = 1 ] && extras=".[test]"
-stamp=".venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-$with_tests"
+install_args=(--editable)
+[ "$with_tests" = 1 ] && install_args+=(--test)
+stamp=".venv/.installed-$(cat pyproject.toml deploy/install.sh | sha1sum | cut -c1-12)-$with_tests"
 if [ ! -f "$stamp" ]; then
-  [ -x .venv/bin/python ] || "$python" -m venv .venv
   log "installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$extras"
+  deploy/install.sh "${install_args[@]}" .venv   # $PYTHON (default python3) creates the venv
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
