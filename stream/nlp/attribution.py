@@ -15,6 +15,7 @@ from stream.nlp.cues import (
     cue_end,
     find_subject,
     is_reporting_verb,
+    subject_before,
     token_span_offsets,
 )
 from stream.nlp.layout import Attribution, Layout, is_word, speaker_range
@@ -115,7 +116,7 @@ def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
             continue
         if is_reporting_verb(token):
             clause = content_clause(token)
-            subject = find_subject(token)
+            subject = find_subject(token) or subject_before(token)
             if clause is None:
                 span = _parenthetical_content(token) if subject is not None else None
                 if span is None:

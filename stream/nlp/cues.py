@@ -17,18 +17,22 @@ REPORTING_VERBS = frozenset(
     announce declare demand propose recommend speculate tout lament grumble
     whisper yell cry muse opine reason inform assure remind show find conclude
     decide learn hear read understand know realize realise guess suspect doubt
-    figure imply hint insinuate clarify elaborate continue go
+    figure imply hint insinuate clarify elaborate continue go bark snap retort boom
+    thunder chant scream holler mutter murmur sigh read proclaim plead beg quote cite
+    rule determine interject interrupt shoot fire echo pen
     """.split()
 )
 
 # Verbs that report only with a clear clause or an adjacent quote, never alone.
-WEAK_VERBS = frozenset("continue go know learn hear read understand find show decide figure".split())
+WEAK_VERBS = frozenset("continue go know learn hear read understand find show decide figure shoot fire".split())
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
 # Relations through which a subjectless cue ("..., saying", "and added") borrows a subject.
 SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp"})
-NON_SPEAKERS = frozenset({"it", "this", "that", "there", "which", "what", "who"})
+# Relative pronouns ("who said") do speak; their antecedent gives the name.
+NON_SPEAKERS = frozenset({"this", "there", "what"})
+SUBJECT_SKIP_POS = frozenset({"PUNCT", "ADV", "AUX", "PART"})
 
 
 def is_reporting_verb(token: Token) -> bool:
@@ -48,8 +52,11 @@ def content_clause(verb: Token) -> Token | None:
     return None
 
 
-def find_subject(verb: Token, *, max_hops: int = 3) -> Token | None:
-    """The subject of `verb`, borrowed from governing verbs when it has none."""
+def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> Token | None:
+    """The subject of `verb`, borrowed from governing verbs when it has none.
+
+    `any_link` lets the search climb through any relation, not only clause links.
+    """
     current = verb
     for _ in range(max_hops + 1):
         for child in current.children:
@@ -59,10 +66,21 @@ def find_subject(verb: Token, *, max_hops: int = 3) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        if current.dep_ not in SUBJECT_LINKS or current.head.i == current.i:
+        if (current.dep_ not in SUBJECT_LINKS and not any_link) or current.head.i == current.i:
             return None
         current = current.head
     return None
+
+
+def subject_before(verb: Token) -> Token | None:
+    """For a verb the parse left without a subject ('..., Jake Sullivan, said'):
+    the noun or pronoun right before it."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].pos_ in SUBJECT_SKIP_POS and "\n" not in verb.doc[i].text:
+        i -= 1
+    if i < 0 or verb.doc[i].pos_ not in ("PROPN", "NOUN", "PRON") or verb.doc[i].lower_ in NON_SPEAKERS:
+        return None
+    return verb.doc[i]
 
 
 def according_to(token: Token) -> tuple[Token, Token] | None:

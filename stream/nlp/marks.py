@@ -60,9 +60,16 @@ def _is_opening(text: str, i: int, *, inside: bool) -> bool:
 
 
 def find_quoted_regions(text: str) -> list[Region]:
-    """Return the quoted regions of `text`, in order, marks excluded."""
+    """Return the quoted regions of `text`, in order, marks excluded.
+
+    Inside a quote opened with a straight mark, curly pairs are an inner quote
+    ('"... about “Equal Justice” anymore."'); a curly closer with no inner opener
+    still closes the outer quote, as mismatched marks do.
+    """
     regions: list[Region] = []
     open_at: int | None = None
+    straight = False
+    inner = 0
     skip = False
     for i, ch in enumerate(text):
         if skip:
@@ -73,23 +80,28 @@ def find_quoted_regions(text: str) -> list[Region]:
             skip = True
             ch = '"'
         if ch == "\n":
-            if open_at is not None:
-                end = i
-                if end > open_at:
-                    regions.append(Region(open_at, end, closed=False))
-                open_at = None
+            if open_at is not None and i > open_at:
+                regions.append(Region(open_at, i, closed=False))
+            open_at = None
             continue
         if ch not in ALL_MARKS:
             continue
+        width = 2 if skip else 1
         if open_at is None:
             if _is_opening(text, i, inside=False):
-                open_at = i + 2 if skip else i + 1
+                open_at, straight, inner = i + width, ch in AMBIGUOUS, 0
+            continue
+        if straight and ch in OPENERS and not _looks_like_closer(text, i):
+            inner += 1
+            continue
+        if straight and ch in CLOSERS and inner:
+            inner -= 1
             continue
         if _is_opening(text, i, inside=True):
             # An opener inside an open quote: treat the old one as unclosed and restart.
             if i > open_at:
                 regions.append(Region(open_at, i, closed=False))
-            open_at = i + 2 if skip else i + 1
+            open_at, straight, inner = i + width, ch in AMBIGUOUS, 0
             continue
         if i > open_at:
             regions.append(Region(open_at, i))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from stream.nlp.cues import cue_end, find_subject, is_reporting_verb, token_span_offsets
+from stream.nlp.cues import cue_end, find_subject, is_reporting_verb, subject_before, token_span_offsets
 from stream.nlp.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
 from stream.nlp.marks import Region
 
-ADJACENT_WINDOW = 6
+ADJACENT_WINDOW = 12
 MIN_LONE_QUOTE_WORDS = 6
 MAX_COLON_LEAD_WORDS = 8
 OPENING_TOKENS = frozenset({"“", '"', "„", "«", "''", "``"})
@@ -36,7 +36,7 @@ def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple
 
 
 def _verb_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
-    subject = find_subject(verb)
+    subject = find_subject(verb) or subject_before(verb)
     if subject is not None and not layout.in_quote(subject):
         return speaker_range(layout, subject)
     return _nearby_speaker(layout, verb, first, last)
@@ -91,7 +91,7 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
             speaker = _verb_speaker(layout, token, token.i + 1, lead.i - 1)
             return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
         seen += is_word(token)
-        if seen > ADJACENT_WINDOW + 2:
+        if seen > ADJACENT_WINDOW:
             break
     if lead.text == ":" and 0 < seen <= MAX_COLON_LEAD_WORDS:
         return _colon_attribution(layout, region, lead)
@@ -124,17 +124,17 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     doc = layout.doc
     index = layout.region_at(region.start)
     begin, end = layout.first_token_from(region.start), layout.first_token_from(region.end)
-    tops = [doc[i] for i in range(begin, end) if layout.token_region[doc[i].head.i] != index]
-    if len(tops) != 1:
+    tops = [doc[i] for i in range(begin, end) if layout.token_region[doc[i].head.i] != index and is_word(doc[i])]
+    if not tops or len({t.head.i for t in tops}) != 1:
         return None
     verb = tops[0].head
     while verb.pos_ != "VERB" and verb.head.i != verb.i:
         verb = verb.head
     if verb.pos_ != "VERB" or verb.i > tops[0].i or layout.in_quote(verb):
         return None
-    subject = find_subject(verb)
-    if subject is None or subject.i > verb.i or layout.in_quote(subject):
-        return None
+    subject = find_subject(verb, max_hops=5, any_link=True)
+    if subject is not None and layout.in_quote(subject):
+        subject = None
     first, last = verb.i + 1, verb.right_edge.i
     while first <= last and doc[first].dep_ == "prt":
         first += 1
