@@ -96,7 +96,7 @@ def _clause_attributions(
     if first > last:
         return []
     kind, start, end, touched = _classify_clause(layout, first, last)
-    speaker = speaker_range(layout, subject)
+    speaker = speaker_range(layout, subject, cue=cue_token)
     if kind == "direct":
         fresh = [i for i in touched if i not in claimed]
         claimed.update(touched)

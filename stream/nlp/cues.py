@@ -59,26 +59,44 @@ def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> T
     """
     current = verb
     for _ in range(max_hops + 1):
-        for child in current.children:
-            if child.dep_ in SUBJECT_DEPS and child.lower_ not in NON_SPEAKERS:
-                return child
-            if child.dep_ == "agent":
-                for grand in child.children:
-                    if grand.dep_ == "pobj":
-                        return grand
+        subject = _own_subject(current)
+        if subject is not None:
+            return subject
         if (current.dep_ not in SUBJECT_LINKS and not any_link) or current.head.i == current.i:
             return None
         current = current.head
     return None
 
 
-def subject_before(verb: Token) -> Token | None:
+def _crosses_line(doc: Doc, a: int, b: int) -> bool:
+    return any("\n" in doc[k].text for k in range(min(a, b), max(a, b)))
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's nearest subject; one across a line break is a parse error, so look left."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ not in NON_SPEAKERS]
+    for child in verb.children:
+        if child.dep_ == "agent":
+            subjects.extend(g for g in child.children if g.dep_ == "pobj")
+    if not subjects:
+        return None
+    nearest = min(subjects, key=lambda t: abs(t.i - verb.i))
+    if _crosses_line(verb.doc, nearest.i, verb.i):
+        return subject_before(verb, allow_participle=True)
+    return nearest
+
+
+def subject_before(verb: Token, *, allow_participle: bool = False) -> Token | None:
     """For a verb the parse left without a subject ('..., Jake Sullivan, said'):
     the noun or pronoun right before it."""
+    if verb.tag_ in ("VBG", "VBN") and not allow_participle:
+        return None
     i = verb.i - 1
     while i >= 0 and verb.doc[i].pos_ in SUBJECT_SKIP_POS and "\n" not in verb.doc[i].text:
         i -= 1
     if i < 0 or verb.doc[i].pos_ not in ("PROPN", "NOUN", "PRON") or verb.doc[i].lower_ in NON_SPEAKERS:
+        return None
+    if verb.doc[i].ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY"):
         return None
     return verb.doc[i]
 

@@ -72,9 +72,15 @@ def is_word(token: Token) -> bool:
     return not (token.is_punct or token.is_space)
 
 
-def speaker_range(layout: Layout, subject: Token | None) -> tuple[int, int] | None:
-    """Token range of the subject's phrase, cut where it meets a quote or a line break."""
+def speaker_range(layout: Layout, subject: Token | None, *, cue: Token | None = None) -> tuple[int, int] | None:
+    """Token range of the subject's phrase, cut where it meets a quote or a line break.
+
+    A subject in another paragraph than its `cue` is a parse running over a
+    headline or a dateline, not a speaker.
+    """
     if subject is None or layout.in_quote(subject):
+        return None
+    if cue is not None and layout.paragraph_of(subject.idx) != layout.paragraph_of(cue.idx):
         return None
     doc = layout.doc
     first, last = subject.left_edge.i, subject.right_edge.i

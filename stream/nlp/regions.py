@@ -26,19 +26,19 @@ def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple
     doc = layout.doc
     for i in range(last, first - 1, -1):
         if doc[i].pos_ in SPEAKER_POS and not layout.in_quote(doc[i]):
-            return speaker_range(layout, doc[i])
+            return speaker_range(layout, doc[i], cue=verb)
     for i in range(verb.i + 1, min(verb.i + 4, len(doc))):
         if layout.in_quote(doc[i]) or doc[i].is_punct:
             break
         if doc[i].pos_ in SPEAKER_POS:
-            return speaker_range(layout, doc[i])
+            return speaker_range(layout, doc[i], cue=verb)
     return None
 
 
 def _verb_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
     subject = find_subject(verb) or subject_before(verb)
     if subject is not None and not layout.in_quote(subject):
-        return speaker_range(layout, subject)
+        return speaker_range(layout, subject, cue=verb)
     return _nearby_speaker(layout, verb, first, last)
 
 
@@ -142,7 +142,7 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
         return None
     start, stop = token_span_offsets(doc, first, last)
     start, stop = min(start, region.start), max(stop, region.end)
-    return Attribution("mixed", start, stop, (verb.idx, cue_end(verb)), speaker_range(layout, subject))
+    return Attribution("mixed", start, stop, (verb.idx, cue_end(verb)), speaker_range(layout, subject, cue=verb))
 
 
 def _opens_paragraph(text: str, region: Region) -> bool:
