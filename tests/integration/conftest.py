@@ -109,6 +109,16 @@ class Worker:
         payload = b"".join(key.encode() + b"\t" + value + b"\n" for key, value in messages)
         kcat(self.broker.bootstrap, "-P", "-t", self.topics["raw"], "-K", "\t", input=payload)
 
+    def count(self, name: str) -> int:
+        """Messages on one of the worker's topics so far (sum of the partitions' end offsets).
+
+        Unlike consume(), this returns at once while the worker is still producing.
+        """
+        partitions = int(self.env["NEWSWIRE_PARTITIONS"])
+        queries = [arg for p in range(partitions) for arg in ("-t", f"{self.topics[name]}:{p}:-1")]
+        out = kcat(self.broker.bootstrap, "-Q", *queries).decode()
+        return sum(int(line.rsplit(" ", 1)[1]) for line in out.splitlines() if " offset " in line)
+
     def consume(self, name: str, count: int, *, timeout: float = 90) -> list[dict]:
         """Wait for `count` messages on one of the worker's topics; return them decoded."""
         deadline = time.monotonic() + timeout
