@@ -115,6 +115,25 @@ def _colon_attribution(layout: Layout, region: Region, colon: Token) -> Attribut
     return Attribution("direct", region.start, region.end, cue, (first, name.i))
 
 
+MAX_VERB_HOPS = 4
+
+
+def _speaking_verb(token: Token) -> Token | None:
+    """The lowest verb above `token` that has its own subject, else the nearest verb."""
+    nearest: Token | None = None
+    current = token
+    for _ in range(MAX_VERB_HOPS * 2):
+        if current.head.i == current.i:
+            break
+        current = current.head
+        if current.pos_ != "VERB":
+            continue
+        nearest = nearest or current
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
+            return current
+    return nearest
+
+
 def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     """A quoted fragment inside a clause ('called them "rapists"') as a mixed quote.
 
@@ -127,10 +146,8 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     tops = [doc[i] for i in range(begin, end) if layout.token_region[doc[i].head.i] != index and is_word(doc[i])]
     if not tops or len({t.head.i for t in tops}) != 1:
         return None
-    verb = tops[0].head
-    while verb.pos_ != "VERB" and verb.head.i != verb.i:
-        verb = verb.head
-    if verb.pos_ != "VERB" or verb.i > tops[0].i or layout.in_quote(verb):
+    verb = _speaking_verb(tops[0])
+    if verb is None or verb.i > tops[0].i or layout.in_quote(verb):
         return None
     subject = find_subject(verb, max_hops=5, any_link=True)
     if subject is not None and layout.in_quote(subject):
