@@ -29,7 +29,7 @@ WEAK_VERBS = frozenset("continue go know learn hear read understand find show de
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
 # Relations through which a subjectless cue ("..., saying", "and added") borrows a subject.
-SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp"})
+SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp", "prep"})
 # Relative pronouns ("who said") do speak; their antecedent gives the name.
 NON_SPEAKERS = frozenset({"this", "there", "what"})
 SUBJECT_SKIP_POS = frozenset({"PUNCT", "ADV", "AUX", "PART"})

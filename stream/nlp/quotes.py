@@ -23,8 +23,9 @@ from stream.nlp.speakers import resolve_speaker
 
 log = logging.getLogger(__name__)
 
-# A quote with no speaker of its own continues the previous one only this close to it.
-MAX_INHERIT_PARAGRAPHS = 1
+# A quote with no speaker of its own continues the previous one only when no
+# other paragraph stands between them.
+MAX_INHERIT_PARAGRAPHS = 0
 MAX_JOIN_GAP_WORDS = 14
 
 
@@ -98,7 +99,11 @@ def _span(text: str, offsets: tuple[int, int] | None) -> Span | None:
 
 
 def _paragraphs_between(text: str, end: int, start: int) -> int:
-    return text.count("\n", end, start) if end <= start else 0
+    """Whole paragraphs with words in them between offsets `end` and `start`."""
+    if end > start:
+        return 0
+    middle = text[end:start].split("\n")[1:-1]
+    return sum(1 for line in middle if any(ch.isalnum() for ch in line))
 
 
 def _inherited(text: str, item: Attribution, previous: Quote | None) -> tuple[Speaker, Span | None]:

@@ -17,6 +17,7 @@ from stream.nlp.marks import Region
 ADJACENT_WINDOW = 12
 MIN_LONE_QUOTE_WORDS = 6
 MAX_COLON_LEAD_WORDS = 8
+MAX_COLON_SENTENCE_WORDS = 40
 OPENING_TOKENS = frozenset({"“", '"', "„", "«", "''", "``"})
 SENTENCE_END = frozenset({".", "!", "?", ";"})
 
@@ -82,6 +83,8 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
     doc = layout.doc
     # "X said:" may close the paragraph before a quote that fills the next one.
     para = layout.paragraph_of(lead.idx)
+    # A colon closes a whole introducing sentence ("As X reported after ...:").
+    window = MAX_COLON_SENTENCE_WORDS if lead.text == ":" else ADJACENT_WINDOW
     seen = 0
     for i in range(lead.i, -1, -1):
         token = doc[i]
@@ -91,7 +94,7 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
             speaker = _verb_speaker(layout, token, token.i + 1, lead.i - 1)
             return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
         seen += is_word(token)
-        if seen > ADJACENT_WINDOW:
+        if seen > window:
             break
     if lead.text == ":" and 0 < seen <= MAX_COLON_LEAD_WORDS:
         return _colon_attribution(layout, region, lead)
