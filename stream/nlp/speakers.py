@@ -18,6 +18,7 @@ from stream.nlp.names import NameTable, clean_name
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
 
 
@@ -43,6 +44,25 @@ def _proper_chain(token: Token) -> tuple[int, int] | None:
     return first, last
 
 
+def _person_in_head_phrase(span: Span) -> Span | None:
+    """A person named in the speaker's own phrase, not in a modifier ("a spokesman for X")."""
+    untagged_title = span.root.pos_ == "PROPN" and not span.root.ent_type_
+    for ent in span.ents:
+        if ent.label_ != "PERSON":
+            continue
+        if untagged_title:
+            # "Speaker of the House Rep. Paul Ryan": the parse took the title for the head.
+            return ent
+        token = ent.root
+        while token.i != span.root.i and token.dep_ not in ("prep", "pobj", "poss", "relcl", "acl"):
+            if token.head.i == token.i or not (span.start <= token.head.i < span.end):
+                break
+            token = token.head
+        if token.i == span.root.i:
+            return ent
+    return None
+
+
 def _name_tokens(span: Span) -> tuple[int, int, str | None] | None:
     """Token range and entity label of the name inside a speaker span."""
     root = span.root
@@ -51,6 +71,9 @@ def _name_tokens(span: Span) -> tuple[int, int, str | None] | None:
         ent = _entity_of(span.doc, token)
         if ent is not None and ent.label_ in NAME_LABELS and ent.label_ != "NORP":
             return max(ent.start, span.start), min(ent.end, span.end) - 1, ent.label_
+    person = _person_in_head_phrase(span)
+    if person is not None:
+        return person.start, person.end - 1, "PERSON"
     for token in candidates:
         chain = _proper_chain(token)
         if chain is not None:
@@ -107,6 +130,15 @@ def resolve_speaker(
     start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
     text = doc.text[start:end]
     root = span.root
+    if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ in ("relcl", "acl") and root.head.head.i < root.i:
+        # "..., who said": the antecedent names the speaker.
+        antecedent = root.head.head
+        found = _name_tokens(doc[antecedent.left_edge.i : antecedent.i + 1])
+        if found is not None:
+            raw = doc.text[doc[found[0]].idx : doc[found[1]].idx + len(doc[found[1]].text)]
+            name = table.canonical_text(raw, label=found[2]) or None
+            return Speaker(text=text, start=start, end=end, name=name, entity=found[2])
+        return Speaker(text=text, start=start, end=end)
     if root.pos_ == "PRON" and len(span) <= 2:
         match = _resolve_pronoun(root.lower_, previous)
         if match is None:

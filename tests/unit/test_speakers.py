@@ -39,6 +39,13 @@ def speakers(nlp, text):
             "Russia’s state TV channel, Rossiya-24, said three helicopters had left the base.",
             [("Rossiya-24", "state TV channel", None)],
         ),
+        # A relative pronoun takes its antecedent's name.
+        (
+            "The bill was praised by Jeb Bush, who said that it would pass easily in the fall.",
+            [("Jeb Bush", None, "PERSON")],
+        ),
+        # A person inside a modifier is not the speaker.
+        ("A spokesman for Hillary Clinton said that the report was wrong.", [(None, None, None)]),
         # Unnamed speakers keep their text and get no invented name.
         (
             "A Russian officer at the airbase in Latakia said that the forces were enough.",
