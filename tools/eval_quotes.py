@@ -1,9 +1,11 @@
 """Run the model and the quote extractor over a gold file; print predictions as JSONL.
 
-    python tools/eval_quotes.py GOLD.jsonl [--model NAME] [--timing] > PRED.jsonl
+    python tools/eval_quotes.py GOLD.jsonl [--model NAME] [--join-split] [--timing] > PRED.jsonl
 
 Each output line is {"article_id": id, "quotes": [Quote as dict, ...]}, the format
-`score.py` reads. With --timing, parse and extraction times go to stderr.
+`score.py` reads. --join-split returns one quote per interrupted statement
+('"X," he said, "Y."'), the convention of corpora such as PolNeAR. With --timing,
+parse and extraction times go to stderr.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold")
     parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--join-split", action="store_true", help="one quote per interrupted statement")
     parser.add_argument("--timing", action="store_true", help="report parse vs. extraction time on stderr")
     args = parser.parse_args(argv)
     records = read_gold(args.gold)
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     docs = list(nlp.pipe(r["body"] for r in records))
     parsed = time.perf_counter()
-    predictions = [extract_quotes(doc, article_id=str(r["id"])) for r, doc in zip(records, docs, strict=True)]
+    predictions = [extract_quotes(doc, article_id=str(r["id"]), join_split=args.join_split) for r, doc in zip(records, docs, strict=True)]
     extracted = time.perf_counter()
     for record, quotes in zip(records, predictions, strict=True):
         line = {"article_id": str(record["id"]), "quotes": [asdict(q) for q in quotes]}

@@ -33,6 +33,7 @@ class Layout:
     """Quoted regions, the region of every token, and paragraph breaks, computed once."""
 
     doc: Doc
+    text: str
     regions: list[Region]
     region_starts: list[int]
     token_region: list[int]
@@ -63,7 +64,7 @@ def build_layout(doc: Doc) -> Layout:
     starts = [r.start for r in regions]
     token_starts = [t.idx for t in doc]
     breaks = [i for i, ch in enumerate(text) if ch == "\n"]
-    layout = Layout(doc, regions, starts, [], token_starts, breaks)
+    layout = Layout(doc, text, regions, starts, [], token_starts, breaks)
     layout.token_region.extend(layout.region_at(offset) for offset in token_starts)
     return layout
 

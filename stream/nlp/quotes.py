@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from stream.models import NO_SPEAKER, Quote, Span, Speaker
 from stream.nlp.attribution import verb_attributions
-from stream.nlp.layout import Attribution, build_layout
+from stream.nlp.layout import Attribution, Layout, build_layout
 from stream.nlp.names import NameTable, build_name_table
 from stream.nlp.regions import region_attributions
 from stream.nlp.speaker_lines import speaker_line_attributions
@@ -29,20 +29,19 @@ MAX_INHERIT_PARAGRAPHS = 0
 MAX_JOIN_GAP_WORDS = 14
 
 
-def find_attributions(doc: Doc, *, join_split: bool = False) -> list[Attribution]:
+def find_attributions(layout: Layout, *, join_split: bool = False) -> list[Attribution]:
     """All attributions in `doc`, sorted by content start, repeats dropped.
 
     A cue right after a closing mark is the surest sign and goes first; then the
     reporting verbs; then whatever quoted regions are left.
     """
-    layout = build_layout(doc)
     claimed: set[int] = set()
     found = speaker_line_attributions(layout, claimed)
     found.extend(region_attributions(layout, claimed, adjacent_only=True))
     found.extend(verb_attributions(layout, claimed))
     found.extend(region_attributions(layout, claimed))
     found = drop_repeats(sorted(found, key=lambda a: (a.start, -a.end)))
-    return join_split_parts(doc.text, found) if join_split else found
+    return join_split_parts(layout.text, found) if join_split else found
 
 
 def _overlap(a: Attribution, b: Attribution) -> int:
@@ -115,9 +114,9 @@ def _inherited(text: str, item: Attribution, previous: Quote | None) -> tuple[Sp
     return previous.speaker, previous.cue
 
 
-def assemble_quotes(doc: Doc, found: list[Attribution], *, table: NameTable, article_id: str = "") -> list[Quote]:
+def assemble_quotes(layout: Layout, found: list[Attribution], *, table: NameTable, article_id: str = "") -> list[Quote]:
     """Resolve speakers in reading order and build Quote records."""
-    text = doc.text
+    doc, text = layout.doc, layout.text
     quotes: list[Quote] = []
     speakers: list[Speaker] = []
     for item in found:
@@ -144,8 +143,9 @@ def extract_quotes(doc: Doc, *, article_id: str = "", join_split: bool = False) 
     """
     try:
         table = build_name_table(doc)
-        found = find_attributions(doc, join_split=join_split)
-        return assemble_quotes(doc, found, table=table, article_id=article_id)
+        layout = build_layout(doc)
+        found = find_attributions(layout, join_split=join_split)
+        return assemble_quotes(layout, found, table=table, article_id=article_id)
     except Exception:  # an extractor in a consumer must never take the stream down
         log.exception("quote extraction failed for article %r", article_id)
         return []

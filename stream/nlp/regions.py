@@ -171,8 +171,8 @@ def _opens_paragraph(text: str, region: Region) -> bool:
 
 def lone_quote(layout: Layout, region: Region) -> Attribution | None:
     """A quote with no cue of its own, kept when it reads as a statement."""
-    words = len(layout.doc.text[region.start : region.end].split())
-    if words < 3 or (words < MIN_LONE_QUOTE_WORDS and not _opens_paragraph(layout.doc.text, region)):
+    words = len(layout.text[region.start : region.end].split())
+    if words < 3 or (words < MIN_LONE_QUOTE_WORDS and not _opens_paragraph(layout.text, region)):
         return None
     return Attribution("direct", region.start, region.end, None, None, inherits=True)
 

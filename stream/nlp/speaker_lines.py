@@ -12,13 +12,13 @@ NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT"})
 
 
 def _line_starts(layout: Layout) -> list[int]:
-    """Token index of the first word of every line."""
-    doc = layout.doc
-    starts = [0] if len(doc) else []
-    for token in doc:
-        if "\n" in token.text and token.i + 1 < len(doc):
-            starts.append(token.i + 1)
-    return starts
+    """Token index of the first token after every line break, and 0."""
+    starts = {0} if len(layout.doc) else set()
+    for offset in layout.paragraph_breaks:
+        i = layout.first_token_from(offset + 1)
+        if i < len(layout.doc):
+            starts.add(i)
+    return sorted(starts)
 
 
 def _name_before_colon(layout: Layout, first: int) -> int | None:

@@ -23,12 +23,16 @@ ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
 
 
 def _entity_of(doc: Doc, token: Token) -> Span | None:
+    """The entity holding `token`, found from its IOB tags (no scan over doc.ents)."""
     if not token.ent_type_:
         return None
-    for ent in doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    first = token.i
+    while doc[first].ent_iob_ == "I" and first > 0:
+        first -= 1
+    last = token.i
+    while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I":
+        last += 1
+    return Span(doc, first, last + 1, label=token.ent_type_)
 
 
 def _proper_chain(token: Token) -> tuple[int, int] | None:
@@ -104,7 +108,7 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
     first, last = keep[0].i, keep[-1].i
     if last - first + 1 != len(keep):
         return " ".join(t.text for t in keep)
-    return doc.text[doc[first].idx : doc[last].idx + len(doc[last].text)]
+    return doc[first : last + 1].text
 
 
 def _resolve_pronoun(word: str, previous: Sequence[Speaker]) -> Speaker | None:
@@ -128,14 +132,14 @@ def resolve_speaker(
     """
     span = doc[first : last + 1]
     start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-    text = doc.text[start:end]
+    text = span.text
     root = span.root
     if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ in ("relcl", "acl") and root.head.head.i < root.i:
         # "..., who said": the antecedent names the speaker.
         antecedent = root.head.head
         found = _name_tokens(doc[antecedent.left_edge.i : antecedent.i + 1])
         if found is not None:
-            raw = doc.text[doc[found[0]].idx : doc[found[1]].idx + len(doc[found[1]].text)]
+            raw = doc[found[0] : found[1] + 1].text
             name = table.canonical_text(raw, label=found[2]) or None
             return Speaker(text=text, start=start, end=end, name=name, entity=found[2])
         return Speaker(text=text, start=start, end=end)
@@ -148,7 +152,7 @@ def resolve_speaker(
     if found is None:
         return Speaker(text=text, start=start, end=end)
     name_first, name_last, label = found
-    raw = doc.text[doc[name_first].idx : doc[name_last].idx + len(doc[name_last].text)]
+    raw = doc[name_first : name_last + 1].text
     name = table.canonical_text(raw, label=label) or clean_name(raw) or None
     role = _role_text(span, name_first, name_last)
     return Speaker(text=text, start=start, end=end, name=name, role=role, entity=label)
