@@ -23,8 +23,6 @@ REPORTING_VERBS = frozenset(
     """.split()
 )
 
-# Verbs that report only with a clear clause or an adjacent quote, never alone.
-WEAK_VERBS = frozenset("continue go know learn hear read understand find show decide figure shoot fire".split())
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
@@ -38,10 +36,6 @@ SUBJECT_SKIP_POS = frozenset({"PUNCT", "ADV", "AUX", "PART"})
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS
-
-
-def is_strong_reporting_verb(token: Token) -> bool:
-    return is_reporting_verb(token) and token.lemma_.lower() not in WEAK_VERBS
 
 
 def content_clause(verb: Token) -> Token | None:

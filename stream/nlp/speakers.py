@@ -87,8 +87,14 @@ def _name_tokens(span: Span) -> tuple[int, int, str | None] | None:
     return None
 
 
+ROLE_DEPS = frozenset({"compound", "amod", "appos", "nmod"})
+
+
 def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
-    """The title around a name: compounds, modifiers and appositions that are not names."""
+    """The title around a name: the head noun with its compounds, modifiers and appositions.
+
+    Possessors ("Russia's") and clauses ("at the airbase in ...") are not part of a title.
+    """
     doc = span.doc
     possessed = {t.i for t in span if t.dep_ == "poss" for t in t.subtree}
     keep = [
@@ -97,12 +103,9 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
         if not (name_first <= t.i <= name_last)
         and t.i not in possessed
         and t.dep_ not in ROLE_DROP_DEPS
-        and not t.is_punct
-        and not t.is_space
+        and not (t.is_punct or t.is_space)
+        and (t.i == span.root.i or t.dep_ in ROLE_DEPS)
     ]
-    # A role is a short noun phrase; long clauses ("at the airbase in ...") are not titles.
-    keep = [t for t in keep if t.dep_ in ("compound", "amod", "appos", "nmod", "nsubj", "ROOT", "nsubjpass")
-            or t.i == span.root.i or t.head.i == span.root.i and t.dep_ in ("compound", "amod")]
     if not keep or not any(t.pos_ in ("NOUN", "PROPN") for t in keep):
         return None
     first, last = keep[0].i, keep[-1].i
