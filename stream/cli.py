@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from aiokafka.errors import KafkaError
+
 from stream import __version__
 from stream.errors import ArticleError, NewswireError
 from stream.settings import Settings, describe
@@ -103,10 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
+    except NewswireError as exc:
+        print(f"newswire: {exc}", file=sys.stderr)
+        return 2
+    try:
         status: int = args.run(args, settings)
     except NewswireError as exc:
         print(f"newswire: {exc}", file=sys.stderr)
         return 2
+    except KafkaError as exc:
+        print(f"newswire: Kafka at {settings.bootstrap_servers}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return status

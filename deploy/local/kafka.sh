@@ -5,13 +5,21 @@
 #   deploy/local/kafka.sh start            format storage if needed, start, wait until it answers
 #   deploy/local/kafka.sh stop             stop it (SIGTERM, then SIGKILL after a grace period)
 #   deploy/local/kafka.sh status           exit 0 when it is running
+#   deploy/local/kafka.sh wait             wait until a started broker answers
 #
 # Settings (environment):
 #   KAFKA_PORT       client port (default 9092); the controller listens on KAFKA_PORT+1
 #   KAFKA_STATE      directory for logs, data and the pid file (default .local/kafka-$KAFKA_PORT)
 #   KAFKA_HEAP       JVM heap (default 512m: enough for tests, small for a 2-core machine)
 #   KAFKA_CACHE      jar cache (default ${XDG_CACHE_HOME:-~/.cache}/newswire/kafka-<version>)
-#   KAFKA_EXTRA_PROPERTIES  a file appended to the generated server.properties
+#   KAFKA_EXTRA_PROPERTIES  a file appended to the generated server.properties (later keys win)
+# For a multi-node cluster on one machine, start each node with its own KAFKA_PORT and
+# KAFKA_STATE and the same values of:
+#   KAFKA_NODE_ID    this node's id (default 1)
+#   KAFKA_QUORUM     controller.quorum.voters, e.g. 1@127.0.0.1:9093,2@127.0.0.1:9095,...
+#   KAFKA_CLUSTER_ID one id for all nodes (default: a new random one)
+#   KAFKA_REPLICATION  replication factor of internal topics (default 1), KAFKA_MIN_ISR (default 1)
+#   KAFKA_NO_WAIT=1    return once the JVM is started (a cluster answers only when a quorum is up)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +27,10 @@ root="$(cd "$here/../.." && pwd)"
 version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
 port="${KAFKA_PORT:-9092}"
 controller_port=$((port + 1))
+node_id="${KAFKA_NODE_ID:-1}"
+quorum="${KAFKA_QUORUM:-$node_id@127.0.0.1:$controller_port}"
+replication="${KAFKA_REPLICATION:-1}"
+min_isr="${KAFKA_MIN_ISR:-1}"
 state="${KAFKA_STATE:-$root/.local/kafka-$port}"
 heap="${KAFKA_HEAP:-512m}"
 cache="${KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/newswire/kafka-$version}"
@@ -43,8 +55,8 @@ write_config() {
   mkdir -p "$state/data" "$state/logs"
   cat > "$state/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
+node.id=$node_id
+controller.quorum.voters=$quorum
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
@@ -52,12 +64,14 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$state/data
 num.partitions=4
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$replication
 offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$replication
+share.coordinator.state.topic.min.isr=$min_isr
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=24
@@ -96,12 +110,17 @@ start() {
   write_config
   if [ ! -f "$state/data/meta.properties" ]; then
     local cluster_id
-    cluster_id="$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)"
+    cluster_id="${KAFKA_CLUSTER_ID:-$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)}"
     java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" \
       >"$state/logs/format.log" 2>&1 || { cat "$state/logs/format.log" >&2; exit 1; }
   fi
   java "${java_opts[@]}" kafka.Kafka "$state/server.properties" >"$state/logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$state/kafka.pid"
+  if [ "${KAFKA_NO_WAIT:-0}" = 1 ]; then return 0; fi
+  wait_started
+}
+
+wait_started() {
   local waited=0
   until answers && grep -q "Kafka Server started" "$state/logs/server.log" 2>/dev/null; do
     if ! running; then log "broker exited during start-up; see $state/logs"; tail -n 20 "$state/logs/stdout.log" >&2; exit 1; fi
@@ -125,9 +144,10 @@ stop() {
 
 status() { running && answers; }
 
-help() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+help() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 case "${1:-help}" in
   fetch|start|stop|status|help) "${1:-help}" ;;
+  wait) wait_started ;;
   *) help; exit 2 ;;
 esac

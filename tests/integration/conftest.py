@@ -34,8 +34,46 @@ def free_port() -> int:
 
 @dataclass
 class Broker:
+    """One or more local Kafka nodes run by deploy/local/kafka.sh."""
+
     bootstrap: str
-    state: Path
+    nodes: list[dict[str, str]]
+    kcat_args: list[str] = field(default_factory=list)
+
+    def start(self, *indexes: int) -> None:
+        """Start the given nodes (all by default) at once, then wait until each answers."""
+        chosen = [self.nodes[i] for i in indexes] if indexes else self.nodes
+        for env in chosen:
+            subprocess.run([str(KAFKA_SH), "start"], env={**env, "KAFKA_NO_WAIT": "1"}, check=True)
+        for env in chosen:
+            subprocess.run([str(KAFKA_SH), "wait"], env=env, check=True)
+
+    def stop(self, *indexes: int) -> None:
+        for i in indexes or range(len(self.nodes)):
+            subprocess.run([str(KAFKA_SH), "stop"], env=self.nodes[i], check=False)
+
+    def kill(self, index: int) -> None:
+        """SIGKILL one node, as a machine failure would."""
+        pid = int((Path(self.nodes[index]["KAFKA_STATE"]) / "kafka.pid").read_text())
+        os.kill(pid, signal.SIGKILL)
+
+
+def local_kafka(state: Path, ports: list[int], *, extra: dict[str, str] | None = None) -> Broker:
+    """A Broker description for len(ports) nodes; with several, a KRaft quorum of all of them."""
+    quorum = ",".join(f"{i + 1}@127.0.0.1:{port + 1}" for i, port in enumerate(ports))
+    cluster = {
+        "KAFKA_QUORUM": quorum,
+        "KAFKA_CLUSTER_ID": "bmV3c3dpcmUtdGVzdHMwMA",
+        "KAFKA_REPLICATION": str(min(3, len(ports))),
+        "KAFKA_MIN_ISR": str(min(2, len(ports))),
+        "KAFKA_HEAP": "384m" if len(ports) > 1 else "512m",
+    }
+    nodes = [
+        {**os.environ, **cluster, **(extra or {}), "KAFKA_PORT": str(port), "KAFKA_NODE_ID": str(i + 1),
+         "KAFKA_STATE": str(state / f"node{i + 1}")}
+        for i, port in enumerate(ports)
+    ]
+    return Broker(",".join(f"127.0.0.1:{port}" for port in ports), nodes)
 
 
 @pytest.fixture(scope="session")
@@ -43,18 +81,18 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     if shutil.which("kcat") is None:
         pytest.fail("kcat is not installed: run deploy/local/setup.sh --test (make test does)")
     port = int(os.environ.get("NEWSWIRE_TEST_KAFKA_PORT", "19092"))
-    state = tmp_path_factory.mktemp("kafka")
-    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_STATE": str(state)}
-    subprocess.run([str(KAFKA_SH), "start"], env=env, check=True)
+    kafka = local_kafka(tmp_path_factory.mktemp("kafka"), [port])
+    kafka.start()
     try:
-        yield Broker(f"127.0.0.1:{port}", state)
+        yield kafka
     finally:
-        subprocess.run([str(KAFKA_SH), "stop"], env=env, check=False)
+        kafka.stop()
 
 
-def kcat(bootstrap: str, *args: str, input: bytes | None = None, timeout: float = 60) -> bytes:
+def kcat(broker: Broker, *args: str, input: bytes | None = None, timeout: float = 60) -> bytes:
     result = subprocess.run(
-        ["kcat", "-b", bootstrap, *args], input=input, capture_output=True, timeout=timeout, check=False
+        ["kcat", "-b", broker.bootstrap, *broker.kcat_args, *args],
+        input=input, capture_output=True, timeout=timeout, check=False,
     )
     if result.returncode != 0:
         raise AssertionError(f"kcat {' '.join(args)} failed: {result.stderr.decode(errors='replace')}")
@@ -107,23 +145,27 @@ class Worker:
         for key, value in messages:
             assert b"\n" not in value
         payload = b"".join(key.encode() + b"\t" + value + b"\n" for key, value in messages)
-        kcat(self.broker.bootstrap, "-P", "-t", self.topics["raw"], "-K", "\t", input=payload)
+        kcat(self.broker, "-P", "-t", self.topics["raw"], "-K", "\t", input=payload)
 
     def count(self, name: str) -> int:
         """Messages on one of the worker's topics so far (sum of the partitions' end offsets).
 
         Unlike consume(), this returns at once while the worker is still producing.
+        While a partition has no leader (a broker just died) it returns -1.
         """
         partitions = int(self.env["NEWSWIRE_PARTITIONS"])
         queries = [arg for p in range(partitions) for arg in ("-t", f"{self.topics[name]}:{p}:-1")]
-        out = kcat(self.broker.bootstrap, "-Q", *queries).decode()
+        try:
+            out = kcat(self.broker, "-Q", *queries).decode()
+        except AssertionError:
+            return -1
         return sum(int(line.rsplit(" ", 1)[1]) for line in out.splitlines() if " offset " in line)
 
     def consume(self, name: str, count: int, *, timeout: float = 90) -> list[dict]:
         """Wait for `count` messages on one of the worker's topics; return them decoded."""
         deadline = time.monotonic() + timeout
         while True:
-            out = kcat(self.broker.bootstrap, "-C", "-t", self.topics[name], "-o", "beginning", "-e", "-q")
+            out = kcat(self.broker, "-C", "-t", self.topics[name], "-o", "beginning", "-e", "-q")
             records = [orjson.loads(line) for line in out.splitlines() if line.strip()]
             if len(records) >= count or time.monotonic() > deadline:
                 return records
@@ -137,12 +179,13 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
     """A factory of workers on fresh topics; every worker is stopped at the end of the test."""
     workers: list[Worker] = []
 
-    def make(**settings: str) -> Worker:
+    def make(*, on: Broker | None = None, **settings: str) -> Worker:
+        target = on or broker
         suffix = uuid.uuid4().hex[:8]
         topics = {name: f"test-{suffix}.{name}" for name in ("raw", "enriched", "quotes", "dlq")}
         env = {
             **os.environ,
-            "NEWSWIRE_BOOTSTRAP_SERVERS": broker.bootstrap,
+            "NEWSWIRE_BOOTSTRAP_SERVERS": target.bootstrap,
             "NEWSWIRE_RAW_TOPIC": topics["raw"],
             "NEWSWIRE_ENRICHED_TOPIC": topics["enriched"],
             "NEWSWIRE_QUOTES_TOPIC": topics["quotes"],
@@ -155,7 +198,7 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
             **{f"NEWSWIRE_{k.upper()}": v for k, v in settings.items()},
         }
         subprocess.run([sys.executable, "-m", "stream", "topics"], env=env, check=True, capture_output=True)
-        worker = Worker(broker, env, tmp_path / f"worker-{suffix}.log", topics=topics)
+        worker = Worker(target, env, tmp_path / f"worker-{suffix}.log", topics=topics)
         workers.append(worker)
         return worker
 
