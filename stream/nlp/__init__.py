@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import orjson
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from stream import __version__
 from stream.models import Article, EnrichedArticle
@@ -32,13 +33,27 @@ class EnrichmentFailure:
     message: str
 
 
+@Language.component("newswire_paragraphs")
+def mark_paragraph_starts(doc: Doc) -> Doc:
+    """A new paragraph starts a new sentence: wire copy has no other break between them.
+
+    Set before the parser, which keeps preset boundaries; without it the parser
+    often runs a dateline or headline into the first sentence and picks a wrong subject.
+    """
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 def load_pipeline(model: str) -> Language:
     """Load a spaCy pipeline by package name or path, with unused components left out."""
     probe = spacy.load(model)
     unused = [name for name in probe.pipe_names if name not in COMPONENTS]
-    if not unused:
-        return probe
-    return spacy.load(model, exclude=unused)
+    nlp = spacy.load(model, exclude=unused) if unused else probe
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newswire_paragraphs", before="parser")
+    return nlp
 
 
 def pipeline_version(nlp: Language) -> str:
