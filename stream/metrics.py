@@ -46,7 +46,7 @@ nlp_seconds = Counter(
 )
 quotes_per_article = Histogram("newswire_quotes_per_article", "Quotes found per article.", buckets=COUNT_BUCKETS)
 entities_per_article = Histogram(
-    "newswire_entities_per_article", "Entity mentions found per article.", buckets=COUNT_BUCKETS
+    "newswire_entities_per_article", "Canonical entities found per article.", buckets=COUNT_BUCKETS
 )
 quotes = Counter("newswire_quotes_total", "Quotes published, by kind.", ["kind"])
 

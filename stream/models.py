@@ -35,12 +35,21 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A named-entity mention found by the model."""
+    """One canonical entity of an article with all its mentions.
 
-    text: str
+    `name` is the canonical name ("Dmitry Peskov" for "Peskov" too), `first` the
+    offset of the first mention, `salience` a 0..1 score (headline, lead, frequency;
+    see the README). Places carry a GeoNames id and ISO country code when known.
+    """
+
+    name: str
     label: str
-    start: int
-    end: int
+    mentions: list[Span]
+    count: int
+    first: int
+    salience: float
+    geonames_id: int | None = None
+    country_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +126,25 @@ class QuoteEvent:
     source: str | None
     url: str | None
     published_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityEvent:
+    """The event published per (article, canonical entity) on the entities topic; key = entity name."""
+
+    entity: str
+    label: str
+    article_id: str
+    event_id: str
+    geonames_id: int | None
+    country_code: str | None
+    count: int
+    salience: float
+    first: int
+    headline: str | None
+    published_at: str | None
+    source: str | None
+    url: str | None
 
 
 @dataclass(frozen=True, slots=True)

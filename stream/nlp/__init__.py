@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from stream import __version__
 from stream.models import Article, EnrichedArticle
 from stream.nlp.entities import extract_entities
+from stream.nlp.gazetteer import load_gazetteer
 from stream.nlp.quotes import extract_quotes
 
 # The quote rules read the parse, the NER and lemmas; nothing else is needed.
@@ -47,12 +48,13 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
 
 
 def load_pipeline(model: str) -> Language:
-    """Load a spaCy pipeline by package name or path, with unused components left out."""
+    """Load a spaCy pipeline by package name or path, with unused components left out, and the gazetteer."""
     probe = spacy.load(model)
     unused = [name for name in probe.pipe_names if name not in COMPONENTS]
     nlp = spacy.load(model, exclude=unused) if unused else probe
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newswire_paragraphs", before="parser")
+    load_gazetteer()  # once per process, here rather than in the first article's time
     return nlp
 
 
@@ -119,7 +121,7 @@ def _assemble(
 ) -> EnrichedArticle | EnrichmentFailure:
     started = time.perf_counter()
     try:
-        entities = extract_entities(doc)
+        entities = extract_entities(doc, headline=article.headline)
         quotes = extract_quotes(doc, article_id=article.id)
     except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
         return EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])

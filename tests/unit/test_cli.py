@@ -25,7 +25,7 @@ def test_enrich_prints_the_sample_with_its_people_places_and_organisations() -> 
     [line] = result.stdout.splitlines()
     event = orjson.loads(line)
     assert event["article_id"] == "kremlin-palmyra"
-    entities = {(e["text"], e["label"]) for e in event["entities"]}
+    entities = {(e["name"], e["label"]) for e in event["entities"]}
     for expected in [("Dmitry Peskov", "PERSON"), ("Vladimir Putin", "PERSON"), ("Kremlin", "ORG"), ("Syria", "GPE")]:
         assert expected in entities
 
