@@ -25,7 +25,7 @@ from stream import metrics
 from stream.app import Topics
 from stream.codec import decode_article, encode
 from stream.errors import ArticleError, EnrichmentError
-from stream.events import dead_letter, quote_events
+from stream.events import dead_letter, entity_events, quote_events
 from stream.models import Article, EnrichedArticle, SourceRecord
 from stream.monitor import lag_seconds
 from stream.nlp import Enrichment, EnrichmentFailure
@@ -120,6 +120,9 @@ def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, repo
         outbox.add("enriched", topics.enriched_topic, result.article_id, encode(result))
         for quote in quote_events(result):
             outbox.add("quotes", topics.quotes_topic, result.article_id, encode(quote))
+        for entity in entity_events(result):
+            # Keyed by name: one partition holds an entity's whole history across articles.
+            outbox.add("entities", topics.entities_topic, entity.entity, encode(entity))
         report.enriched.append(result)
         report.enriched_sources.append(item.source)
 

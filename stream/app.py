@@ -16,6 +16,7 @@ class Topics:
     raw_topic: faust.TopicT
     enriched_topic: faust.TopicT
     quotes_topic: faust.TopicT
+    entities_topic: faust.TopicT
     dlq_topic: faust.TopicT
 
 
@@ -56,6 +57,7 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         raw_topic=topic(settings.raw_topic),
         enriched_topic=topic(settings.enriched_topic),
         quotes_topic=topic(settings.quotes_topic),
+        entities_topic=topic(settings.entities_topic),
         dlq_topic=topic(settings.dlq_topic),
     )
 

@@ -81,6 +81,7 @@ class WorkerProcess:
             "NEWSWIRE_RAW_TOPIC": self.raw,
             "NEWSWIRE_ENRICHED_TOPIC": self.enriched,
             "NEWSWIRE_QUOTES_TOPIC": f"bench-{suffix}.quotes",
+            "NEWSWIRE_ENTITIES_TOPIC": f"bench-{suffix}.entities",
             "NEWSWIRE_DLQ_TOPIC": f"bench-{suffix}.dlq",
             "NEWSWIRE_GROUP_ID": f"bench-{suffix}",
             "NEWSWIRE_PROCESSES": str(processes),

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser(
         "worker",
         help="run the streaming worker (Faust) until stopped",
-        description="Consume NEWSWIRE_RAW_TOPIC and publish enriched events, quotes and dead letters. "
+        description="Consume NEWSWIRE_RAW_TOPIC and publish enriched events, quotes, entities and dead letters. "
         "Stop with Ctrl-C or SIGTERM; in-flight batches finish before offsets are committed.",
         epilog=settings_help(),
         formatter_class=formatter,
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     topics = commands.add_parser(
         "topics",
         help="create the service's topics if they do not exist",
-        description="Create the raw, enriched, quotes and dead-letter topics with NEWSWIRE_PARTITIONS "
+        description="Create the raw, enriched, quotes, entities and dead-letter topics with NEWSWIRE_PARTITIONS "
         "partitions and NEWSWIRE_REPLICATION_FACTOR replicas. Existing topics are left as they are.",
         formatter_class=formatter,
     )

@@ -6,7 +6,7 @@ import base64
 from datetime import UTC, datetime
 
 from stream import __version__
-from stream.models import DeadLetter, EnrichedArticle, QuoteEvent, SourceRecord
+from stream.models import DeadLetter, EnrichedArticle, EntityEvent, QuoteEvent, SourceRecord
 
 # Keeps a dead letter well under Kafka's default 1 MB message limit.
 MAX_DEAD_VALUE_BYTES = 256 * 1024
@@ -32,6 +32,28 @@ def quote_events(event: EnrichedArticle) -> list[QuoteEvent]:
             published_at=event.published_at,
         )
         for q in event.quotes
+    ]
+
+
+def entity_events(event: EnrichedArticle) -> list[EntityEvent]:
+    """One event per canonical entity of an enriched article, in order of first mention."""
+    return [
+        EntityEvent(
+            entity=e.name,
+            label=e.label,
+            article_id=event.article_id,
+            event_id=event.event_id,
+            geonames_id=e.geonames_id,
+            country_code=e.country_code,
+            count=e.count,
+            salience=e.salience,
+            first=e.first,
+            headline=event.headline,
+            published_at=event.published_at,
+            source=event.source,
+            url=event.url,
+        )
+        for e in event.entities
     ]
 
 

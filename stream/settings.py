@@ -47,6 +47,10 @@ class Settings:
         default="articles.enriched", metadata=_doc("Output topic: one enriched event per article.")
     )
     quotes_topic: str = field(default="articles.quotes", metadata=_doc("Output topic: one event per quote."))
+    entities_topic: str = field(
+        default="articles.entities",
+        metadata=_doc("Output topic: one event per canonical entity of an article, keyed by entity name."),
+    )
     dlq_topic: str = field(default="articles.dlq", metadata=_doc("Dead-letter topic for input that cannot be processed."))
     partitions: int = field(default=4, metadata=_doc("Partitions for topics created by `newswire topics` and the worker."))
     replication_factor: int = field(default=1, metadata=_doc("Replication factor for created topics (3 in production)."))
@@ -113,12 +117,12 @@ class Settings:
                 raise SettingsError(f"{PREFIX}SASL_MECHANISM must be one of {', '.join(SASL_MECHANISMS)}")
             if not self.sasl_username or not self.sasl_password:
                 raise SettingsError(f"{PREFIX}SASL_USERNAME and {PREFIX}SASL_PASSWORD are required for SASL")
-        if len({self.raw_topic, self.enriched_topic, self.quotes_topic, self.dlq_topic}) < 4:
-            raise SettingsError("the raw, enriched, quotes and dead-letter topics must have different names")
+        if len(set(self.topics)) < len(self.topics):
+            raise SettingsError("the raw, enriched, quotes, entities and dead-letter topics must have different names")
 
     @property
     def topics(self) -> tuple[str, ...]:
-        return (self.raw_topic, self.enriched_topic, self.quotes_topic, self.dlq_topic)
+        return (self.raw_topic, self.enriched_topic, self.quotes_topic, self.entities_topic, self.dlq_topic)
 
 
 def describe() -> list[tuple[str, str, str]]:

@@ -182,13 +182,14 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
     def make(*, on: Broker | None = None, **settings: str) -> Worker:
         target = on or broker
         suffix = uuid.uuid4().hex[:8]
-        topics = {name: f"test-{suffix}.{name}" for name in ("raw", "enriched", "quotes", "dlq")}
+        topics = {name: f"test-{suffix}.{name}" for name in ("raw", "enriched", "quotes", "entities", "dlq")}
         env = {
             **os.environ,
             "NEWSWIRE_BOOTSTRAP_SERVERS": target.bootstrap,
             "NEWSWIRE_RAW_TOPIC": topics["raw"],
             "NEWSWIRE_ENRICHED_TOPIC": topics["enriched"],
             "NEWSWIRE_QUOTES_TOPIC": topics["quotes"],
+            "NEWSWIRE_ENTITIES_TOPIC": topics["entities"],
             "NEWSWIRE_DLQ_TOPIC": topics["dlq"],
             "NEWSWIRE_GROUP_ID": f"test-{suffix}",
             "NEWSWIRE_PARTITIONS": "2",

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from ..conftest import SHARED_SEEDS
+from .conftest import kcat
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,7 @@ def test_the_sample_article_gives_one_enriched_event_and_its_quotes(make_worker)
     [event] = worker.consume("enriched", 1)
     assert event["article_id"] == "kremlin-palmyra"
     assert event["headline"] == "Palmyra"
-    entities = {(e["text"], e["label"]) for e in event["entities"]}
+    entities = {(e["name"], e["label"]) for e in event["entities"]}
     assert {("Dmitry Peskov", "PERSON"), ("Vladimir Putin", "PERSON"), ("Kremlin", "ORG"), ("Syria", "GPE")} <= entities
     assert len(event["event_id"]) == 32
 
@@ -38,6 +39,18 @@ def test_the_sample_article_gives_one_enriched_event_and_its_quotes(make_worker)
     assert len(quotes) == len(event["quotes"]) >= 1
     assert {q["article_id"] for q in quotes} == {"kremlin-palmyra"}
     assert "Dmitry Peskov" in {q["speaker_name"] for q in quotes}
+
+    # One event per canonical entity, keyed by its name; the body names Peskov twice.
+    names = [e["name"] for e in event["entities"]]
+    records = worker.consume("entities", len(names))
+    assert sorted(r["entity"] for r in records) == sorted(names)
+    peskov = [r for r in records if r["entity"] == "Dmitry Peskov"]
+    assert len(peskov) == 1
+    assert (peskov[0]["label"], peskov[0]["count"], peskov[0]["article_id"]) == ("PERSON", 2, "kremlin-palmyra")
+    palmyra = next(r for r in records if r["entity"] == "Palmyra")
+    assert (palmyra["label"], palmyra["country_code"], palmyra["salience"] >= 0.4) == ("GPE", "SY", True)
+    keys = kcat(worker.broker, "-C", "-t", worker.topics["entities"], "-o", "beginning", "-e", "-q", "-f", "%k\n")
+    assert sorted(keys.decode().split("\n")[:-1]) == sorted(names)
     assert worker.consume("dlq", 0, timeout=0) == []
 
 

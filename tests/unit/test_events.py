@@ -3,8 +3,8 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 
-from stream.events import MAX_DEAD_VALUE_BYTES, dead_letter, quote_events
-from stream.models import EnrichedArticle, Quote, SourceRecord, Span, Speaker
+from stream.events import MAX_DEAD_VALUE_BYTES, dead_letter, entity_events, quote_events
+from stream.models import EnrichedArticle, Entity, Quote, SourceRecord, Span, Speaker
 
 SOURCE = SourceRecord("articles.raw", 2, 41, 1_700_000_000_000, "a1")
 
@@ -46,3 +46,17 @@ def test_one_quote_event_per_quote_with_the_article_context() -> None:
         "We will rebuild", "Clara Odenwald", "Finance Minister", "said",
     )
     assert (first.article_id, first.headline, first.url) == ("a1", "H", "https://x/1")
+
+
+def test_one_entity_event_per_canonical_entity_with_the_article_context() -> None:
+    oslo = Entity("Oslo", "GPE", [Span("Oslo", 0, 4), Span("Oslo", 30, 34)], 2, 0, 0.8, 3143244, "NO")
+    berg = Entity("Anna Berg", "PERSON", [Span("Berg", 10, 14)], 1, 10, 0.4)
+    event = EnrichedArticle(
+        event_id="e1", article_id="a1", headline="H", byline=None, source="Desk", url="https://x/1",
+        published_at="2024-01-01T00:00:00Z", language="en", version=None, entities=[oslo, berg],
+    )
+    events = entity_events(event)
+    assert [(e.entity, e.label, e.count, e.geonames_id, e.country_code) for e in events] == [
+        ("Oslo", "GPE", 2, 3143244, "NO"), ("Anna Berg", "PERSON", 1, None, None),
+    ]
+    assert {(e.article_id, e.event_id, e.headline, e.url) for e in events} == {("a1", "e1", "H", "https://x/1")}

@@ -8,24 +8,28 @@ from jsonschema import Draft202012Validator
 from spacy.language import Language
 
 from stream.codec import encode, load_schema
-from stream.events import dead_letter, quote_events
+from stream.events import dead_letter, entity_events, quote_events
 from stream.models import Article, EnrichedArticle, SourceRecord
 from stream.nlp import enrich
 
 
-@pytest.mark.parametrize("name", ["article", "enriched", "quote", "dead_letter"])
+@pytest.mark.parametrize("name", ["article", "enriched", "quote", "entity", "dead_letter"])
 def test_schemas_are_valid_json_schema(name: str) -> None:
     Draft202012Validator.check_schema(load_schema(name))
 
 
-def test_enriched_and_quote_events_validate(nlp: Language, sample_gold: dict) -> None:
-    [event] = enrich(nlp, [Article(id="s", body=sample_gold["body"])], model="m")
+def test_enriched_quote_and_entity_events_validate(nlp: Language, sample_gold: dict) -> None:
+    [event] = enrich(nlp, [Article(id="s", body=sample_gold["body"], headline="Palmyra")], model="m")
     assert isinstance(event, EnrichedArticle)
     Draft202012Validator(load_schema("enriched")).validate(orjson.loads(encode(event)))
     quotes = quote_events(event)
     assert quotes
     for quote in quotes:
         Draft202012Validator(load_schema("quote")).validate(orjson.loads(encode(quote)))
+    entities = entity_events(event)
+    assert len(entities) == len(event.entities) > 0
+    for entity in entities:
+        Draft202012Validator(load_schema("entity")).validate(orjson.loads(encode(entity)))
 
 
 def test_dead_letter_validates() -> None:

