@@ -20,6 +20,12 @@ MAX_COLON_LEAD_WORDS = 8
 MAX_COLON_SENTENCE_WORDS = 40
 OPENING_TOKENS = frozenset({"“", '"', "„", "«", "''", "``"})
 SENTENCE_END = frozenset({".", "!", "?", ";"})
+# A verb linked this way to a verb before the quote continues that verb's clause.
+CLAUSE_LINKS = frozenset({"conj", "advcl", "xcomp"})
+# Children that give a verb a statement of its own ("warned of ...", "added that ...").
+OWN_CONTENT_DEPS = frozenset({"ccomp"})
+# Words of a speaker phrase ("the minister", "Mayor Anna Berg", "a spokesman for ...").
+SPEAKER_DEPS = frozenset({"det", "compound", "amod", "poss", "case", "nsubj", "nsubjpass", "appos", "punct"})
 
 
 def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
@@ -43,6 +49,29 @@ def _verb_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[i
     return _nearby_speaker(layout, verb, first, last)
 
 
+def _belongs_before(layout: Layout, verb: Token, begin: int) -> bool:
+    """True when `verb` goes on a clause opened before the quote ('calling it "X" and saying')."""
+    head = verb.head
+    return verb.dep_ in CLAUSE_LINKS and head.i < begin and head.i != verb.i and not layout.in_quote(head)
+
+
+def _opens_own_statement(layout: Layout, verb: Token, begin: int) -> bool:
+    """True for a verb in a new sentence after the quote that says something of its own.
+
+    '"X." He added, "Y."' and '"X." Later he warned of ...': the verb is not this
+    quote's cue. A bare '"X." Peskov said.' still is.
+    """
+    sentence = verb.sent
+    if sentence.start < begin:
+        return False
+    if any(c.dep_ in OWN_CONTENT_DEPS for c in verb.children):
+        return True
+    return any(layout.in_quote(t) for t in sentence) or any(
+        is_word(t) and t.i < verb.i and not (t.pos_ in SPEAKER_POS or t.pos_ == "NUM" or t.dep_ in SPEAKER_DEPS)
+        for t in sentence
+    )
+
+
 def cue_after(layout: Layout, region: Region) -> Attribution | None:
     """'"...," Peskov said' and '"...," said Peskov'."""
     doc = layout.doc
@@ -57,7 +86,12 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
             if seen and token.text != ",":
                 return None
             continue
+        if seen == 0 and token.pos_ == "CCONJ":
+            # '"X" and said ...': a second clause of the sentence, not an attribution.
+            return None
         if is_reporting_verb(token):
+            if _belongs_before(layout, token, begin) or _opens_own_statement(layout, token, begin):
+                return None
             speaker = _verb_speaker(layout, token, begin, i - 1)
             return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
         seen += 1
@@ -122,7 +156,8 @@ MAX_VERB_HOPS = 4
 
 
 def _speaking_verb(token: Token) -> Token | None:
-    """The lowest verb above `token` that has its own subject, else the nearest verb."""
+    """The lowest verb above `token` that has its own subject or opens a participle
+    clause, else the nearest verb."""
     nearest: Token | None = None
     current = token
     for _ in range(MAX_VERB_HOPS * 2):
@@ -134,7 +169,23 @@ def _speaking_verb(token: Token) -> Token | None:
         nearest = nearest or current
         if any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
             return current
+        if current.tag_ == "VBG" and current.dep_ == "advcl":
+            # ', calling them "X"': the participle is the cue, its subject is borrowed.
+            return current
     return nearest
+
+
+# Children after a verb that start another statement rather than extend this one.
+NEXT_CLAUSE_DEPS = frozenset({"conj", "cc", "advcl", "parataxis", "punct"})
+
+
+def _phrase_end(verb: Token, at_least: int) -> int:
+    """Last token of the verb's own phrase: a following 'and said ...' is left out."""
+    last = at_least
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ not in NEXT_CLAUSE_DEPS:
+            last = max(last, child.right_edge.i)
+    return last
 
 
 def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
@@ -155,7 +206,7 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     subject = find_subject(verb, max_hops=5, any_link=True)
     if subject is not None and layout.in_quote(subject):
         subject = None
-    first, last = verb.i + 1, verb.right_edge.i
+    first, last = verb.i + 1, _phrase_end(verb, end - 1)
     while first <= last and doc[first].dep_ == "prt":
         first += 1
     if first > last:

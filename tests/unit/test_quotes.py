@@ -68,6 +68,47 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
     assert summary(quotes_of(nlp, text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb opening a new sentence with a quote of its own belongs to that quote.
+        (
+            "Brown said, “The case was unusual from the start.” He added, “We will appeal the ruling.”",
+            [
+                ("direct", "The case was unusual from the start.", "said", "Brown"),
+                ("direct", "We will appeal the ruling.", "added", "He"),
+            ],
+        ),
+        # A verb after the quote that goes on the clause before it is not the quote's cue.
+        (
+            "The senator called the plan “a disaster” and said the party would oppose it in the fall.",
+            [
+                ("mixed", "the plan “a disaster", "called", "The senator"),
+                ("indirect", "the party would oppose it in the fall", "said", "The senator"),
+            ],
+        ),
+        # A new sentence that says something of its own is not an attribution.
+        (
+            "Jones said after the vote that she had “deep doubts about the entire project.” "
+            "In a later speech, she warned of the costs.",
+            [("mixed", "she had “deep doubts about the entire project.", "said", "Jones")],
+        ),
+        # A verb coordinated with one inside the quote still attributes it.
+        (
+            "“We were wrong to wait so long,” Ramos, 58, told reporters in Madrid on Monday.",
+            [("direct", "We were wrong to wait so long,", "told", "Ramos, 58")],
+        ),
+        # A participle clause after a comma is the cue of the fragment it quotes.
+        (
+            "The mayor praised the workers, calling them “the best crew in the state.”",
+            [("mixed", "them “the best crew in the state.", "calling", "The mayor")],
+        ),
+    ],
+)
+def test_cue_belongs_to_the_right_quote(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected
+
+
 def test_split_quote_parts_join_on_request(nlp):
     text = '"No," he said, "we stay."'
     (quote,) = quotes_of(nlp, text, join_split=True)
