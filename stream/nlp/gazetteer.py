@@ -139,7 +139,7 @@ def _ranked(table: dict[str, list[Place]]) -> dict[str, tuple[Place, ...]]:
     def rank(place: Place) -> tuple[int, int]:
         return (-place.population, KINDS.index(place.kind))
 
-    return {key: tuple(bucket) if len(bucket) == 1 else tuple(sorted(bucket, key=rank)) for key, bucket in table.items()}
+    return {key: tuple(sorted(bucket, key=rank)) if len(bucket) > 1 else tuple(bucket) for key, bucket in table.items()}
 
 
 def _places() -> Iterator[tuple[Place, list[str], list[str]]]:

@@ -27,7 +27,9 @@ def gazetteer() -> Gazetteer:
         ("Europe", "continent", None),
     ],
 )
-def test_lookup_finds_places_by_name(gazetteer: Gazetteer, text: str, kind: str | None, country_code: str | None) -> None:
+def test_lookup_finds_places_by_name(
+    gazetteer: Gazetteer, text: str, kind: str | None, country_code: str | None
+) -> None:
     place = gazetteer.lookup(text)
     if kind is None:
         assert place is None
@@ -67,6 +69,8 @@ def test_own_names_beat_alternate_names_then_population() -> None:
     assert table.lookup("Town") == big
 
 
-@pytest.mark.parametrize(("text", "key"), [("Ţarţūs", "tartus"), ("  New   York ", "new york"), ("Côte d’Ivoire", "cote d'ivoire")])
+@pytest.mark.parametrize(
+    ("text", "key"), [("Ţarţūs", "tartus"), ("  New   York ", "new york"), ("Côte d’Ivoire", "cote d'ivoire")]
+)
 def test_fold(text: str, key: str) -> None:
     assert fold(text) == key
