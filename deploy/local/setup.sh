@@ -35,7 +35,8 @@ fi
 install_args=(--editable)
 [ "$with_tests" = 1 ] && install_args+=(--test)
 stamp=".venv/.installed-$(cat pyproject.toml deploy/install.sh | sha1sum | cut -c1-12)-$with_tests"
-if [ ! -f "$stamp" ]; then
+# An install with the test extras also serves the demo.
+if [ ! -f "$stamp" ] && ! { [ "$with_tests" = 0 ] && [ -f "${stamp%-0}-1" ]; }; then
   log "installing Python packages into .venv"
   deploy/install.sh "${install_args[@]}" .venv   # $PYTHON (default python3) creates the venv
   rm -f .venv/.installed-*
