@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import faust
-from faust.types import EventT
+from faust.types import EventT as FaustEvent
 
 from stream import metrics
 from stream.app import Topics
@@ -33,6 +33,8 @@ from stream.pool import EnrichPool
 from stream.settings import Settings
 
 log = logging.getLogger(__name__)
+
+Event = FaustEvent[bytes]
 
 # Waits between attempts to produce a batch's events when the broker refuses them.
 SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -68,14 +70,14 @@ def _millis(seconds: float | None) -> int | None:
     return int(seconds * 1000) if seconds else None
 
 
-def source_of(event: EventT) -> SourceRecord:
+def source_of(event: Event) -> SourceRecord:
     message = event.message
     key = message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None
     return SourceRecord(message.topic, message.partition, message.offset, _millis(message.timestamp), key)
 
 
 def decode_events(
-    events: Sequence[EventT], outbox: Outbox, topics: Topics, settings: Settings, report: BatchReport
+    events: Sequence[Event], outbox: Outbox, topics: Topics, settings: Settings, report: BatchReport
 ) -> list[Decoded]:
     """Valid articles with where they came from; the rest go to the outbox as dead letters."""
     decoded = []
@@ -87,7 +89,7 @@ def decode_events(
         except ArticleError as exc:
             add_dead_letter(outbox, topics, report, value, exc.reason, type(exc).__name__, str(exc), source)
             continue
-        decoded.append(Decoded(article, source, value))
+        decoded.append(Decoded(article, source, value or b""))
     return decoded
 
 
@@ -151,7 +153,7 @@ async def send_all(outbox: Outbox) -> None:
             await asyncio.sleep(delay)
 
 
-async def process_batch(events: Sequence[EventT], topics: Topics, pool: EnrichPool, settings: Settings) -> BatchReport:
+async def process_batch(events: Sequence[Event], topics: Topics, pool: EnrichPool, settings: Settings) -> BatchReport:
     """Everything one batch of raw events turns into, acknowledged by the broker."""
     report = BatchReport(consumed=len(events))
     outbox = Outbox()
@@ -193,7 +195,8 @@ def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: 
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
         # noack_take, unlike take, never acks on its own: a batch cancelled by a
         # shutdown is handed back uncommitted instead of being skipped.
-        async for events in stream.noack_take(settings.batch_size, within=settings.batch_wait):
+        batches = stream.noack_take(settings.batch_size, within=settings.batch_wait)  # type: ignore[attr-defined]
+        async for events in batches:
             started = time.perf_counter()
             try:
                 report = await process_batch(events, topics, pool, settings)

@@ -130,6 +130,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
 def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from stream.codec import article_from_dict, encode
     from stream.files import read_records
+    from stream.models import Article
     from stream.nlp import EnrichmentFailure, enrich, load_pipeline
 
     model = args.model or settings.model
@@ -137,7 +138,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     nlp = load_pipeline(model)
     output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
     failed = 0
-    batch = []
+    batch: list[Article] = []
 
     def flush() -> None:
         nonlocal failed

@@ -41,7 +41,7 @@ def lag_seconds(published_at: str | None, *, now: datetime) -> float | None:
 def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
     """Register the health and metrics endpoints, the lag timer and the rebalance hook."""
     metrics.build.info(
-        {"version": __version__, "model": settings.model, "spacy": spacy.__version__, "faust": faust.__version__}
+        {"version": __version__, "model": settings.model, "spacy": spacy.about.__version__, "faust": faust.__version__}
     )
 
     def input_partitions() -> list[Any]:
@@ -67,13 +67,13 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
             return web.json({"status": "ready", **state})
         return web.json({"status": "not ready", **state}, status=503)
 
-    @app.on_partitions_assigned.connect
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(app: faust.App, assigned: set[Any], **kwargs: Any) -> None:  # noqa: ARG001
         metrics.rebalances.inc()
         metrics.assigned_partitions.set(len(input_partitions()))
         metrics.consumer_lag.clear()
 
-    @app.timer(interval=LAG_INTERVAL)
+    @app.timer(interval=LAG_INTERVAL)  # type: ignore[untyped-decorator]
     async def update_consumer_lag() -> None:
         await _update_lag(app, settings)
 

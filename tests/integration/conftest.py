@@ -142,7 +142,7 @@ class Worker:
 
     def produce(self, messages: list[tuple[str, bytes]]) -> None:
         """Send (key, value) pairs to the raw topic with kcat, one message each."""
-        for key, value in messages:
+        for _, value in messages:
             assert b"\n" not in value
         payload = b"".join(key.encode() + b"\t" + value + b"\n" for key, value in messages)
         kcat(self.broker, "-P", "-t", self.topics["raw"], "-K", "\t", input=payload)
