@@ -12,7 +12,7 @@ from spacy.tokens import Token
 from stream.nlp.cues import (
     according_to,
     content_clause,
-    cue_end,
+    cue_offsets,
     find_subject,
     is_reporting_verb,
     subject_before,
@@ -125,7 +125,7 @@ def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
                 continue
             else:
                 span = _clause_range(token, clause)
-            cue = (token.idx, cue_end(token))
+            cue = cue_offsets(token)
         else:
             pair = according_to(token)
             if pair is None:

@@ -112,6 +112,23 @@ def according_to(token: Token) -> tuple[Token, Token] | None:
     return None
 
 
+# "declined to say", "refused to concede": the governing verb is part of the cue.
+MAX_CONTROL_GAP = 3
+
+
+def cue_offsets(verb: Token) -> tuple[int, int]:
+    """Character offsets of the cue around a reporting verb."""
+    return cue_start(verb), cue_end(verb)
+
+
+def cue_start(verb: Token) -> int:
+    """Start offset of the cue: the verb, or the verb governing it ("declined to say")."""
+    head = verb.head
+    if verb.dep_ == "xcomp" and head.pos_ == "VERB" and 0 < verb.i - head.i <= MAX_CONTROL_GAP:
+        return head.idx
+    return verb.idx
+
+
 def cue_end(verb: Token) -> int:
     """End offset of the cue: the verb plus a particle ("pointed out")."""
     end = verb.idx + len(verb.text)

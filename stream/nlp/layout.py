@@ -85,6 +85,9 @@ def speaker_range(layout: Layout, subject: Token | None, *, cue: Token | None = 
         return None
     doc = layout.doc
     first, last = subject.left_edge.i, subject.right_edge.i
+    if cue is not None and first <= cue.i <= last and cue.i != subject.i:
+        # "the share of voters saying", "Continued Stone": the cue is not part of the speaker.
+        first, last = (cue.i + 1, last) if cue.i < subject.i else (first, cue.i - 1)
     for i in range(subject.i - 1, first - 1, -1):
         if layout.token_region[i] != -1 or "\n" in doc[i].text:
             first = i + 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from stream.nlp.cues import cue_end, find_subject, is_reporting_verb, subject_before, token_span_offsets
+from stream.nlp.cues import cue_offsets, find_subject, is_reporting_verb, subject_before, token_span_offsets
 from stream.nlp.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
 from stream.nlp.marks import Region
 
@@ -24,8 +24,10 @@ SENTENCE_END = frozenset({".", "!", "?", ";"})
 CLAUSE_LINKS = frozenset({"conj", "advcl", "xcomp"})
 # Children that give a verb a statement of its own ("warned of ...", "added that ...").
 OWN_CONTENT_DEPS = frozenset({"ccomp"})
-# Words of a speaker phrase ("the minister", "Mayor Anna Berg", "a spokesman for ...").
-SPEAKER_DEPS = frozenset({"det", "compound", "amod", "poss", "case", "nsubj", "nsubjpass", "appos", "punct"})
+# Verbs whose object is the listener ('"X." he told reporters'), not the statement.
+ADDRESSING_VERBS = frozenset({"tell", "ask", "inform", "assure", "remind", "warn", "urge", "answer"})
+# A modifier before the subject ("In a later speech, she warned") opens a sentence of its own.
+FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
 
 
 def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
@@ -43,10 +45,21 @@ def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple
 
 
 def _verb_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
-    subject = find_subject(verb) or subject_before(verb)
+    subject = find_subject(verb) or subject_before(verb) or _participle_subject(verb)
     if subject is not None and not layout.in_quote(subject):
         return speaker_range(layout, subject, cue=verb)
     return _nearby_speaker(layout, verb, first, last)
+
+
+def _participle_subject(verb: Token) -> Token | None:
+    """', writing "..."' that the parse hung off a noun or the quote: the subject of
+    the sentence's verb before it speaks."""
+    if verb.tag_ != "VBG":
+        return None
+    subject = find_subject(verb, any_link=True)
+    if subject is None or subject.i > verb.i or subject.sent.start != verb.sent.start:
+        return None
+    return subject
 
 
 def _belongs_before(layout: Layout, verb: Token, begin: int) -> bool:
@@ -58,18 +71,22 @@ def _belongs_before(layout: Layout, verb: Token, begin: int) -> bool:
 def _opens_own_statement(layout: Layout, verb: Token, begin: int) -> bool:
     """True for a verb in a new sentence after the quote that says something of its own.
 
-    '"X." He added, "Y."' and '"X." Later he warned of ...': the verb is not this
-    quote's cue. A bare '"X." Peskov said.' still is.
+    '"X." He added, "Y."' and '"X." In a later speech he warned of ...': the verb is
+    not this quote's cue. A bare '"X." Peskov said.' still is.
     """
     sentence = verb.sent
     if sentence.start < begin:
         return False
-    if any(c.dep_ in OWN_CONTENT_DEPS for c in verb.children):
+    if verb.dep_ in ("csubj", "csubjpass") or any(c.dep_ in OWN_CONTENT_DEPS for c in verb.children):
         return True
-    return any(layout.in_quote(t) for t in sentence) or any(
-        is_word(t) and t.i < verb.i and not (t.pos_ in SPEAKER_POS or t.pos_ == "NUM" or t.dep_ in SPEAKER_DEPS)
-        for t in sentence
-    )
+    if verb.lemma_ not in ADDRESSING_VERBS and any(c.dep_ == "dobj" for c in verb.children):
+        # "The star then recalled an incident": the object is what is said, not this quote.
+        return True
+    if any(layout.in_quote(t) for t in sentence):
+        return True
+    subject = find_subject(verb)
+    opening = subject.left_edge.i if subject is not None else verb.i
+    return any(c.dep_ in FRONTED_DEPS and c.i < opening for c in verb.children)
 
 
 def cue_after(layout: Layout, region: Region) -> Attribution | None:
@@ -93,7 +110,7 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
             if _belongs_before(layout, token, begin) or _opens_own_statement(layout, token, begin):
                 return None
             speaker = _verb_speaker(layout, token, begin, i - 1)
-            return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
+            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker)
         seen += 1
         if seen > ADJACENT_WINDOW:
             return None
@@ -115,6 +132,10 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
     if lead is None or not (lead.text in (":", ",") or is_reporting_verb(lead)):
         return None
     doc = layout.doc
+    if lead.text == ":":
+        named = _headed_name(layout, lead)
+        if named is not None:
+            return Attribution("direct", region.start, region.end, (lead.idx, lead.idx + 1), named)
     # "X said:" may close the paragraph before a quote that fills the next one.
     para = layout.paragraph_of(lead.idx)
     # A colon closes a whole introducing sentence ("As X reported after ...:").
@@ -126,12 +147,35 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
             break
         if is_reporting_verb(token):
             speaker = _verb_speaker(layout, token, token.i + 1, lead.i - 1)
-            return Attribution("direct", region.start, region.end, (token.idx, cue_end(token)), speaker)
+            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker)
         seen += is_word(token)
         if seen > window:
             break
     if lead.text == ":" and 0 < seen <= MAX_COLON_LEAD_WORDS:
         return _colon_attribution(layout, region, lead)
+    return None
+
+
+DASHES = frozenset({"-", "–", "—", "--"})
+NAME_JOINERS = frozenset({"and", "&", ".", ","})
+MAX_HEADED_NAME_TOKENS = 8
+
+
+def _headed_name(layout: Layout, colon: Token) -> tuple[int, int] | None:
+    """'HEADLINE - Jane Roe and John Doe: "..."', 'More from Roe: "..."': a run of proper
+    names between a dash, a line start or "from" and the colon speaks, however long the lead."""
+    doc = layout.doc
+    i = colon.i - 1
+    while i >= 0 and colon.i - i <= MAX_HEADED_NAME_TOKENS and not layout.in_quote(doc[i]):
+        token = doc[i]
+        if token.pos_ != "PROPN" and not (token.lower_ in NAME_JOINERS and i < colon.i - 1):
+            break
+        i -= 1
+    first = i + 1
+    if first >= colon.i or doc[first].pos_ != "PROPN" or doc[colon.i - 1].pos_ != "PROPN":
+        return None
+    if i < 0 or "\n" in doc[i].text or doc[i].text in DASHES or doc[i].lower_ == "from":
+        return first, colon.i - 1
     return None
 
 
@@ -213,7 +257,7 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
         return None
     start, stop = token_span_offsets(doc, first, last)
     start, stop = min(start, region.start), max(stop, region.end)
-    return Attribution("mixed", start, stop, (verb.idx, cue_end(verb)), speaker_range(layout, subject, cue=verb))
+    return Attribution("mixed", start, stop, cue_offsets(verb), speaker_range(layout, subject, cue=verb))
 
 
 def _opens_paragraph(text: str, region: Region) -> bool:

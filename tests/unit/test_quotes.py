@@ -103,6 +103,41 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "The mayor praised the workers, calling them “the best crew in the state.”",
             [("mixed", "them “the best crew in the state.", "calling", "The mayor")],
         ),
+        # A verb governing the reporting verb is part of the cue.
+        (
+            "The governor refused to concede that the plan had failed.",
+            [("indirect", "the plan had failed", "refused to concede", "The governor")],
+        ),
+        # Names between a dash and a colon speak, however long the headline before them.
+        (
+            "Intro text.\nTHE POLLS WERE RIGHT ALL ALONG, SURVEY SHOWS - Jane Roe and John Doe: "
+            "“The surveys caught the late swing in the final week.”",
+            [("direct", "The surveys caught the late swing in the final week.", ":", "Jane Roe and John Doe")],
+        ),
+        (
+            "Intro text.\nMore from Roe: “The surveys caught the late swing in the final week.”",
+            [("direct", "The surveys caught the late swing in the final week.", ":", "Roe")],
+        ),
+        # A new sentence whose verb has an object of its own tells something else ...
+        (
+            "“Our city has a serious housing problem.” The mayor then recalled a meeting with tenants in May.",
+            [("direct", "Our city has a serious housing problem.", None, None)],
+        ),
+        # ... a bare attribution still belongs to the quote.
+        (
+            "“Our city has a serious housing problem.” The mayor said.",
+            [("direct", "Our city has a serious housing problem.", "said", "The mayor")],
+        ),
+        # A participle the parse hung off its object borrows the sentence's subject.
+        (
+            "The senator emailed supporters saying: “The struggle continues.”",
+            [("direct", "The struggle continues.", "saying", "The senator")],
+        ),
+        # An inverted cue is not part of the speaker.
+        (
+            "“We will win this fight in the courts,” continued Stone.",
+            [("direct", "We will win this fight in the courts,", "continued", "Stone")],
+        ),
     ],
 )
 def test_cue_belongs_to_the_right_quote(nlp, text, expected):
