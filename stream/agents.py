@@ -24,7 +24,7 @@ from faust.types import EventT as FaustEvent
 from stream import metrics
 from stream.app import Topics
 from stream.codec import decode_article, encode
-from stream.errors import ArticleError, EnrichmentError
+from stream.errors import ArticleError, EnrichmentError, TooLargeError
 from stream.events import dead_letter, entity_events, quote_events
 from stream.models import Article, EnrichedArticle, SourceRecord
 from stream.monitor import lag_seconds
@@ -35,6 +35,9 @@ from stream.settings import Settings
 log = logging.getLogger(__name__)
 
 Event = FaustEvent[bytes]
+
+# aiokafka's default max_request_size (1 MiB) less room for the record's overhead.
+MAX_EVENT_BYTES = 1_000_000
 
 # Waits between attempts to produce a batch's events when the broker refuses them.
 SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -119,7 +122,16 @@ def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, repo
                 item.source, article_id=result.article.id,
             )
             continue
-        outbox.add("enriched", topics.enriched_topic, result.article_id, encode(result))
+        event = encode(result)
+        if len(event) > MAX_EVENT_BYTES:
+            # The producer would refuse it on every retry and stall the stream.
+            add_dead_letter(
+                outbox, topics, report, item.value, TooLargeError.reason, "EventTooLargeError",
+                f"the enriched event is {len(event)} bytes, over the {MAX_EVENT_BYTES} a Kafka message may hold",
+                item.source, article_id=result.article_id,
+            )
+            continue
+        outbox.add("enriched", topics.enriched_topic, result.article_id, event)
         for quote in quote_events(result):
             outbox.add("quotes", topics.quotes_topic, result.article_id, encode(quote))
         for entity in entity_events(result):
