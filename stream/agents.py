@@ -26,7 +26,7 @@ from stream.app import Topics
 from stream.codec import decode_article, encode
 from stream.errors import ArticleError, EnrichmentError, TooLargeError
 from stream.events import dead_letter, entity_events, quote_events
-from stream.models import Article, EnrichedArticle, SourceRecord
+from stream.models import Article, DeadLetter, EnrichedArticle, SourceRecord
 from stream.monitor import lag_seconds
 from stream.nlp import Enrichment, EnrichmentFailure
 from stream.pool import EnrichPool
@@ -90,46 +90,41 @@ def decode_events(
         try:
             article = decode_article(value, max_bytes=settings.max_message_bytes, max_chars=settings.max_body_chars)
         except ArticleError as exc:
-            add_dead_letter(outbox, topics, report, value, exc.reason, type(exc).__name__, str(exc), source)
+            letter = dead_letter(value, reason=exc.reason, error=type(exc).__name__, message=str(exc), source=source)
+            add_dead_letter(outbox, topics, report, letter)
             continue
         decoded.append(Decoded(article, source, value or b""))
     return decoded
 
 
-def add_dead_letter(
-    outbox: Outbox,
-    topics: Topics,
-    report: BatchReport,
-    value: bytes | None,
-    reason: str,
-    error: str,
-    message: str,
-    source: SourceRecord,
-    article_id: str | None = None,
-) -> None:
-    letter = dead_letter(value, reason=reason, error=error, message=message, source=source, article_id=article_id)
-    key = article_id or source.key or f"{source.partition}:{source.offset}"
+def add_dead_letter(outbox: Outbox, topics: Topics, report: BatchReport, letter: DeadLetter) -> None:
+    source = letter.source
+    key = letter.article_id or source.key or f"{source.partition}:{source.offset}"
     outbox.add("dlq", topics.dlq_topic, key, encode(letter))
-    report.dead[reason] += 1
-    log.warning("dead letter: %s (%s) at %s[%d]@%d", reason, error, source.topic, source.partition, source.offset)
+    report.dead[letter.reason] += 1
+    log.warning(
+        "dead letter: %s (%s) at %s[%d]@%d", letter.reason, letter.error, source.topic, source.partition, source.offset
+    )
 
 
 def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, report: BatchReport) -> None:
     for result, item in zip(report.enrichment.results, decoded, strict=True):
         if isinstance(result, EnrichmentFailure):
-            add_dead_letter(
-                outbox, topics, report, item.value, EnrichmentError.reason, result.error_type, result.message,
-                item.source, article_id=result.article.id,
+            letter = dead_letter(
+                item.value, reason=EnrichmentError.reason, error=result.error_type, message=result.message,
+                source=item.source, article_id=result.article.id,
             )
+            add_dead_letter(outbox, topics, report, letter)
             continue
         event = encode(result)
         if len(event) > MAX_EVENT_BYTES:
             # The producer would refuse it on every retry and stall the stream.
-            add_dead_letter(
-                outbox, topics, report, item.value, TooLargeError.reason, "EventTooLargeError",
-                f"the enriched event is {len(event)} bytes, over the {MAX_EVENT_BYTES} a Kafka message may hold",
-                item.source, article_id=result.article_id,
+            letter = dead_letter(
+                item.value, reason=TooLargeError.reason, error="EventTooLargeError",
+                message=f"the enriched event is {len(event)} bytes, over the {MAX_EVENT_BYTES} a Kafka message holds",
+                source=item.source, article_id=result.article_id,
             )
+            add_dead_letter(outbox, topics, report, letter)
             continue
         outbox.add("enriched", topics.enriched_topic, result.article_id, event)
         for quote in quote_events(result):

@@ -69,7 +69,8 @@ class Settings:
     )
     batch_size: int = field(default=32, metadata=_doc("Most articles handed to spaCy's nlp.pipe at once."))
     batch_wait: float = field(
-        default=0.2, metadata=_doc("Seconds to wait for a batch to fill before processing it (bounds the added latency).")
+        default=0.2,
+        metadata=_doc("Seconds to wait for a batch to fill before processing it (bounds the added latency)."),
     )
     processes: int = field(
         default=1, metadata=_doc("spaCy worker processes per service instance (0 = a thread in the worker process).")
