@@ -108,6 +108,31 @@ def _clause_attributions(
     return [Attribution(kind, start, end, cue, speaker)]
 
 
+MAX_OUTER_HOPS = 4
+
+
+def _misattached_reporter(layout: Layout, verb: Token) -> tuple[Token, Token] | None:
+    """For a 'that'-clause the parse hung off a noun ('told reporters before the meeting
+    that he believed'): the reporting verb above it and that verb's subject."""
+    if verb.dep_ not in ("relcl", "acl", "advcl", "pcomp", "ccomp") or not any(
+        c.dep_ == "mark" and c.lower_ == "that" for c in verb.children
+    ):
+        return None
+    if verb.dep_ == "ccomp" and is_reporting_verb(verb.head):
+        return None
+    current = verb
+    for _ in range(MAX_OUTER_HOPS):
+        if current.head.i == current.i:
+            return None
+        current = current.head
+        if is_reporting_verb(current) and current.i < verb.i and content_clause(current) is None:
+            subject = find_subject(current)
+            if subject is None or layout.in_quote(subject) or subject.sent.start != verb.sent.start:
+                return None
+            return current, subject
+    return None
+
+
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """Attributions from every reporting verb and "according to" outside quotes."""
     out: list[Attribution] = []
@@ -118,13 +143,21 @@ def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
             clause = content_clause(token)
             subject = find_subject(token) or subject_before(token)
             if clause is None:
-                span = _parenthetical_content(token) if subject is not None else None
-                if span is None:
+                found = _parenthetical_content(token) if subject is not None else None
+                if found is None or subject is None:
                     continue
+                span = found
             elif subject is None or subject.i == clause.i:
                 continue
             else:
                 span = _clause_range(token, clause)
+                outer = _misattached_reporter(layout, token)
+                if outer is not None:
+                    # 'X told reporters before the meeting that he believed ...': the
+                    # whole "he believed ..." is what X told.
+                    inner = token
+                    token, subject = outer
+                    span = _clause_range(token, inner)
             cue = cue_offsets(token)
         else:
             pair = according_to(token)

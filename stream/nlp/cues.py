@@ -39,11 +39,14 @@ def is_reporting_verb(token: Token) -> bool:
 
 
 def content_clause(verb: Token) -> Token | None:
-    """The clause a reporting verb governs (`said [that ...]`), if the parse has one."""
-    for child in verb.children:
-        if child.dep_ in CONTENT_DEPS:
-            return child
-    return None
+    """The clause a reporting verb governs (`said [that ...]`), if the parse has one.
+
+    With a clause on each side ('As he became chairman, X told friends that ...'),
+    the one after the verb is what was said.
+    """
+    clauses = [child for child in verb.children if child.dep_ in CONTENT_DEPS]
+    after = [child for child in clauses if child.i > verb.i]
+    return after[0] if after else clauses[0] if clauses else None
 
 
 def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> Token | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Doc
 
 from stream.models import NO_SPEAKER
+from stream.nlp.cues import content_clause
 from stream.nlp.marks import find_quoted_regions
 from stream.nlp.quotes import extract_quotes, quote_id
 
@@ -138,6 +140,11 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "“We will win this fight in the courts,” continued Stone.",
             [("direct", "We will win this fight in the courts,", "continued", "Stone")],
         ),
+        # A 'that'-clause the parse hung off a noun is still what the outer verb reports.
+        (
+            "Jealous told reporters before the meeting that he believed the party should raise the wage.",
+            [("indirect", "he believed the party should raise the wage", "told", "Jealous")],
+        ),
     ],
 )
 def test_cue_belongs_to_the_right_quote(nlp, text, expected):
@@ -205,7 +212,10 @@ def test_partial_quote_inside_reported_speech_is_one_mixed_quote(nlp):
         ('“We are not there," Smith said.', ["We are not there,"]),
         ('Smith said it was enough "to win the war.”', ['it was enough "to win the war.']),
         # Apostrophes and single quotes never pair.
-        ("Syria's army said the rock 'n' roll band's show was cancelled.", ["the rock 'n' roll band's show was cancelled"]),
+        (
+            "Syria's army said the rock 'n' roll band's show was cancelled.",
+            ["the rock 'n' roll band's show was cancelled"],
+        ),
         # Nested single quotes stay inside the outer quote.
         ("“They told us ‘go home’ and we did,” Smith said.", ["They told us ‘go home’ and we did,"]),
     ],
@@ -234,7 +244,7 @@ def test_scare_quotes_alone_are_not_quotes(nlp):
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "\n\n", '"', "“unclosed quote that never ends", "”backwards“", "'''", "«»", "\u200b\u0000x", "a\n\"\n\"b"],
+    ["", " ", "\n\n", '"', "“unclosed quote that never ends", "”backwards“", "'''", "«»", "\u200b\u0000x", 'a\n"\n"b'],
 )
 def test_odd_text_never_raises(nlp, text):
     quotes = quotes_of(nlp, text)
@@ -279,3 +289,12 @@ def test_sample_article_matches_gold(nlp, sample_gold):
         assert (match.cue.start, match.cue.end) == tuple(gold["cue"])
         assert match.speaker.name == gold["name"]
     assert len(quotes) == len(sample_gold["quotes"])
+
+
+def test_content_clause_prefers_the_clause_after_the_verb(nlp):
+    # "They agreed, Smith told friends that sales rose": a parse with a clause on each side.
+    words = ["They", "agreed", ",", "Smith", "told", "friends", "that", "sales", "rose"]
+    heads = [1, 4, 4, 4, 4, 4, 8, 8, 4]
+    deps = ["nsubj", "ccomp", "punct", "nsubj", "ROOT", "dobj", "mark", "nsubj", "ccomp"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    assert content_clause(doc[4]).text == "rose"
