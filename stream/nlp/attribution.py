@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from stream.nlp.cues import (
+    QUESTION_VERBS,
     according_to,
     content_clause,
     cue_offsets,
@@ -96,7 +97,9 @@ def _clause_attributions(
     if first > last:
         return []
     kind, start, end, touched = _classify_clause(layout, first, last)
-    speaker = speaker_range(layout, subject, cue=cue_token)
+    # "Asked if ..., she said": the subject is who was asked, not who asked.
+    asked_of = cue_token.tag_ == "VBN" and cue_token.lemma_.lower() in QUESTION_VERBS
+    speaker = None if asked_of else speaker_range(layout, subject, cue=cue_token)
     if kind == "direct":
         fresh = [i for i in touched if i not in claimed]
         claimed.update(touched)

@@ -44,9 +44,20 @@ def content_clause(verb: Token) -> Token | None:
     With a clause on each side ('As he became chairman, X told friends that ...'),
     the one after the verb is what was said.
     """
-    clauses = [child for child in verb.children if child.dep_ in CONTENT_DEPS]
+    clauses = [child for child in verb.children if child.dep_ in CONTENT_DEPS or _is_question(verb, child)]
     after = [child for child in clauses if child.i > verb.i]
     return after[0] if after else clauses[0] if clauses else None
+
+
+# Verbs whose 'if'/'whether' clause is the question put ("Asked if he agreed, ...").
+QUESTION_VERBS = frozenset({"ask", "wonder", "question", "inquire"})
+
+
+def _is_question(verb: Token, child: Token) -> bool:
+    """True for the 'if'/'whether' clause of a question verb, which the parse calls an adverbial."""
+    if child.dep_ != "advcl" or verb.lemma_.lower() not in QUESTION_VERBS:
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in child.children)
 
 
 def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> Token | None:

@@ -232,6 +232,14 @@ def _phrase_end(verb: Token, at_least: int) -> int:
     return last
 
 
+def _reporting_head(layout: Layout, verb: Token) -> Token | None:
+    """The verb whose content clause `verb` heads ('is questioning whether ...'), if any."""
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.i >= verb.i or layout.in_quote(head) or head.pos_ != "VERB":
+        return None
+    return head if find_subject(head) is not None else None
+
+
 def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     """A quoted fragment inside a clause ('called them "rapists"') as a mixed quote.
 
@@ -247,10 +255,18 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     verb = _speaking_verb(tops[0])
     if verb is None or verb.i > tops[0].i or layout.in_quote(verb):
         return None
+    outer = _reporting_head(layout, verb)
+    if outer is not None:
+        # 'Outlets reported the Service had "one conversation"': the clause is what was reported.
+        clause, verb = verb, outer
+        first, last = clause.left_edge.i, max(clause.right_edge.i, end - 1)
+        while first < last and (doc[first].dep_ == "mark" or not is_word(doc[first])):
+            first += 1
+    else:
+        first, last = verb.i + 1, _phrase_end(verb, end - 1)
     subject = find_subject(verb, max_hops=5, any_link=True)
     if subject is not None and layout.in_quote(subject):
         subject = None
-    first, last = verb.i + 1, _phrase_end(verb, end - 1)
     while first <= last and doc[first].dep_ == "prt":
         first += 1
     if first > last:

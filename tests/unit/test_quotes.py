@@ -145,6 +145,31 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "Jealous told reporters before the meeting that he believed the party should raise the wage.",
             [("indirect", "he believed the party should raise the wage", "told", "Jealous")],
         ),
+        # A fragment inside a content clause is cued by the verb that governs the clause.
+        (
+            "The senator is questioning whether the mayor would have attended the service "
+            "“if it were held in a mosque.”",
+            [
+                (
+                    "mixed",
+                    "the mayor would have attended the service “if it were held in a mosque.",
+                    "questioning",
+                    "The senator",
+                )
+            ],
+        ),
+        # The 'if' clause of a question verb is what was asked; who was asked does not speak.
+        (
+            "He asked if they planned to attend the meeting in the fall.",
+            [("indirect", "they planned to attend the meeting in the fall", "asked", "He")],
+        ),
+        (
+            "Asked if he thought the plan would work, Devine said he was not sure.",
+            [
+                ("indirect", "he thought the plan would work", "Asked", None),
+                ("indirect", "he was not sure", "said", "Devine"),
+            ],
+        ),
     ],
 )
 def test_cue_belongs_to_the_right_quote(nlp, text, expected):
