@@ -160,16 +160,66 @@ async def send_all(outbox: Outbox) -> None:
             await asyncio.sleep(delay)
 
 
-async def process_batch(events: Sequence[Event], topics: Topics, pool: EnrichPool, settings: Settings) -> BatchReport:
-    """Everything one batch of raw events turns into, acknowledged by the broker."""
+@dataclass(slots=True)
+class PreparedBatch:
+    """A batch enriched and encoded, waiting for its turn to be produced."""
+
+    events: Sequence[Event]
+    report: BatchReport
+    outbox: Outbox
+    started: float
+
+
+async def prepare_batch(events: Sequence[Event], topics: Topics, pool: EnrichPool, settings: Settings) -> PreparedBatch:
+    """Decode, enrich and encode one batch of raw events; nothing is produced yet."""
+    started = time.perf_counter()
     report = BatchReport(consumed=len(events))
     outbox = Outbox()
     decoded = decode_events(events, outbox, topics, settings, report)
     report.enrichment = await pool.enrich([item.article for item in decoded])
     add_results(decoded, outbox, topics, report)
-    await send_all(outbox)
-    record_metrics(report, outbox)
-    return report
+    return PreparedBatch(events, report, outbox, started)
+
+
+async def deliver_in_order(prepared: asyncio.Queue[PreparedBatch], stream: faust.StreamT[bytes]) -> None:
+    """Produce batches one after another; ack each batch's input once the broker has its events.
+
+    Runs beside the agent so that producing batch k overlaps enriching batch k+1,
+    while the order of batches, and so of events per article id, stays as read.
+    """
+    while True:
+        batch = await prepared.get()
+        await send_all(batch.outbox)
+        for event in batch.events:
+            await stream.ack(event)
+        record_metrics(batch.report, batch.outbox)
+        log_batch(batch)
+
+
+def log_batch(batch: PreparedBatch) -> None:
+    elapsed = time.perf_counter() - batch.started
+    metrics.batch_seconds.observe(elapsed)
+    report = batch.report
+    log.info(
+        "batch: consumed=%d enriched=%d quotes=%d dead=%s spacy=%.0fms extraction=%.0fms total=%.0fms",
+        report.consumed, len(report.enriched), sum(len(e.quotes) for e in report.enriched),
+        dict(report.dead), report.enrichment.parse_seconds * 1000,
+        report.enrichment.extract_seconds * 1000, elapsed * 1000,
+    )
+
+
+def exit_without_committing(task: asyncio.Task[None] | None = None) -> None:
+    """Leave at once on an unexpected error, so the batches in flight are read again.
+
+    Faust would restart the agent past them, and their unacked offsets would hold
+    back every later commit; the next worker instead picks them up, nothing lost.
+    """
+    if task is not None and (task.cancelled() or task.exception() is None):
+        return
+    error = task.exception() if task is not None else None
+    log.critical("unexpected error in a batch; exiting without committing it", exc_info=error or True)
+    logging.shutdown()
+    os._exit(70)
 
 
 def record_metrics(report: BatchReport, outbox: Outbox) -> None:
@@ -200,27 +250,19 @@ def record_metrics(report: BatchReport, outbox: Outbox) -> None:
 def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: Settings) -> None:
     @app.agent(topics.raw_topic, name="enrich_articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
-        # noack_take, unlike take, never acks on its own: a batch cancelled by a
-        # shutdown is handed back uncommitted instead of being skipped.
+        # One prepared batch waits while the one before it is produced.
+        prepared: asyncio.Queue[PreparedBatch] = asyncio.Queue(maxsize=1)
+        delivering = asyncio.create_task(deliver_in_order(prepared, stream))
+        delivering.add_done_callback(exit_without_committing)
+        # noack_take, unlike take, never acks on its own: batches cut short by a
+        # shutdown are handed back uncommitted instead of being skipped.
         batches = stream.noack_take(settings.batch_size, within=settings.batch_wait)  # type: ignore[attr-defined]
-        async for events in batches:
-            started = time.perf_counter()
-            try:
-                report = await process_batch(events, topics, pool, settings)
-            except Exception:
-                # Faust would restart the agent past this batch, and its unacked
-                # offsets would hold back every later commit. Exit instead: the
-                # batch goes to the next worker and nothing is lost.
-                log.critical("unexpected error in a batch; exiting without committing it", exc_info=True)
-                logging.shutdown()
-                os._exit(70)
-            for event in events:
-                await stream.ack(event)
-            elapsed = time.perf_counter() - started
-            metrics.batch_seconds.observe(elapsed)
-            log.info(
-                "batch: consumed=%d enriched=%d quotes=%d dead=%s spacy=%.0fms extraction=%.0fms total=%.0fms",
-                report.consumed, len(report.enriched), sum(len(e.quotes) for e in report.enriched),
-                dict(report.dead), report.enrichment.parse_seconds * 1000,
-                report.enrichment.extract_seconds * 1000, elapsed * 1000,
-            )
+        try:
+            async for events in batches:
+                try:
+                    batch = await prepare_batch(events, topics, pool, settings)
+                except Exception:
+                    exit_without_committing()
+                await prepared.put(batch)
+        finally:
+            delivering.cancel()
