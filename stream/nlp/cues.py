@@ -127,7 +127,7 @@ def according_to(token: Token) -> tuple[Token, Token] | None:
 
 
 # "declined to say", "refused to concede": the governing verb is part of the cue.
-MAX_CONTROL_GAP = 3
+MAX_CONTROL_GAP = 6
 
 
 def cue_offsets(verb: Token) -> tuple[int, int]:

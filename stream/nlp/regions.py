@@ -19,6 +19,7 @@ MIN_LONE_QUOTE_WORDS = 6
 MAX_COLON_LEAD_WORDS = 8
 MAX_COLON_SENTENCE_WORDS = 40
 OPENING_TOKENS = frozenset({"“", '"', "„", "«", "''", "``"})
+CLOSING_TOKENS = frozenset({"”", '"', "»", "''", "’"})
 SENTENCE_END = frozenset({".", "!", "?", ";"})
 # A verb linked this way to a verb before the quote continues that verb's clause.
 CLAUSE_LINKS = frozenset({"conj", "advcl", "xcomp"})
@@ -89,6 +90,37 @@ def _opens_own_statement(layout: Layout, verb: Token, begin: int) -> bool:
     return any(c.dep_ in FRONTED_DEPS and c.i < opening for c in verb.children)
 
 
+MAX_CREDIT_TOKENS = 6
+
+
+def _source_credit(layout: Layout, begin: int, para: int) -> tuple[int, int] | None:
+    """'"..." [Reuters.]': token range of a bracketed source credit right after a quote."""
+    doc = layout.doc
+    if begin >= len(doc) or doc[begin].text != "[" or layout.paragraph_of(doc[begin].idx) != para:
+        return None
+    for i in range(begin + 1, min(begin + MAX_CREDIT_TOKENS + 1, len(doc))):
+        if doc[i].text == "]":
+            names = [t.i for t in doc[begin + 1 : i] if t.pos_ == "PROPN"]
+            return (names[0], names[-1]) if names else None
+        if "\n" in doc[i].text or layout.in_quote(doc[i]):
+            return None
+    return None
+
+
+def source_credit(layout: Layout, region: Region) -> Attribution | None:
+    """'"..." [Reuters.]': a quote credited to its source in brackets, the only attribution."""
+    doc = layout.doc
+    begin = layout.first_token_from(region.end)
+    while begin < len(doc) and doc[begin].text in CLOSING_TOKENS:
+        begin += 1
+    credit = _source_credit(layout, begin, layout.paragraph_of(region.end))
+    if credit is None:
+        return None
+    first, last = credit
+    cue = (doc[first].idx, doc[last].idx + len(doc[last].text))
+    return Attribution("direct", region.start, region.end, cue, credit)
+
+
 def cue_after(layout: Layout, region: Region) -> Attribution | None:
     """'"...," Peskov said' and '"...," said Peskov'."""
     doc = layout.doc
@@ -153,7 +185,27 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
             break
     if lead.text == ":" and 0 < seen <= MAX_COLON_LEAD_WORDS:
         return _colon_attribution(layout, region, lead)
+    if lead.text == ":":
+        return _introducing_sentence(layout, region, lead)
     return None
+
+
+NOT_SPEAKERS = frozenset({"it", "there", "this", "here", "that", "these", "what"})
+
+
+def _introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attribution | None:
+    """'X released the following statement: "..."': the main verb of the sentence the
+    colon closes is the cue, and its subject speaks."""
+    verb = colon.sent.root
+    if verb.i >= colon.i or verb.pos_ not in ("VERB", "AUX") or layout.in_quote(verb):
+        return None
+    subject = find_subject(verb)
+    if subject is None or subject.lower_ in NOT_SPEAKERS or subject.pos_ not in SPEAKER_POS:
+        return None
+    speaker = speaker_range(layout, subject, cue=verb)
+    if speaker is None:
+        return None
+    return Attribution("direct", region.start, region.end, cue_offsets(verb), speaker)
 
 
 DASHES = frozenset({"-", "–", "—", "--"})
@@ -290,7 +342,7 @@ def lone_quote(layout: Layout, region: Region) -> Attribution | None:
 
 def region_attributions(layout: Layout, claimed: set[int], *, adjacent_only: bool = False) -> list[Attribution]:
     """Attributions for every region not in `claimed` (which is updated)."""
-    rules = (cue_after,) if adjacent_only else (cue_after, cue_before, embedding_clause, lone_quote)
+    rules = (cue_after,) if adjacent_only else (cue_after, cue_before, source_credit, embedding_clause, lone_quote)
     out: list[Attribution] = []
     for index, region in enumerate(layout.regions):
         if index in claimed:

@@ -18,6 +18,14 @@ from stream.nlp.names import NameTable, clean_name
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their"})
+PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}
+FEMALE_WORDS = frozenset(
+    "mrs ms miss madam madame lady woman spokeswoman chairwoman congresswoman businesswoman "
+    "actress wife mother daughter sister grandmother queen princess".split()
+)
+MALE_WORDS = frozenset(
+    "mr sir man spokesman congressman businessman husband father son brother grandfather king prince".split()
+)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
 
@@ -114,21 +122,37 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
     return doc[first : last + 1].text
 
 
+def _gender_of(speaker: Speaker) -> str | None:
+    """'f' or 'm' when the speaker's own words tell ("Mrs.", "spokeswoman"), else None."""
+    words = {w.strip(".,").lower() for w in (speaker.text or "").split()}
+    if words & FEMALE_WORDS:
+        return "f"
+    if words & MALE_WORDS:
+        return "m"
+    return None
+
+
 def _resolve_pronoun(word: str, previous: Sequence[Speaker]) -> Speaker | None:
-    """The nearest earlier named speaker a pronoun can refer to."""
+    """The nearest earlier named speaker a pronoun can refer to.
+
+    "she" skips a speaker marked as a man ("Mr. Smith", "the spokesman"), "he" one
+    marked as a woman; a speaker with no such mark fits both.
+    """
+    wanted = PRONOUN_GENDER.get(word)
     for speaker in reversed(previous):
         if speaker.name is None:
             continue
         if word in PERSON_PRONOUNS and speaker.entity in ("PERSON", None):
+            gender = _gender_of(speaker)
+            if gender is not None and wanted is not None and gender != wanted:
+                continue
             return speaker
         if word in GROUP_PRONOUNS and speaker.entity != "PERSON":
             return speaker
     return None
 
 
-def resolve_speaker(
-    doc: Doc, first: int, last: int, *, table: NameTable, previous: Sequence[Speaker] = ()
-) -> Speaker:
+def resolve_speaker(doc: Doc, first: int, last: int, *, table: NameTable, previous: Sequence[Speaker] = ()) -> Speaker:
     """Build the Speaker for tokens first..last (inclusive) of `doc`.
 
     `previous` holds the speakers of earlier quotes, nearest last, for pronouns.

@@ -170,6 +170,29 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
                 ("indirect", "he was not sure", "said", "Devine"),
             ],
         ),
+        # A sentence closed by a colon introduces the quote after it: its verb is the cue.
+        (
+            "When the governor died, the former president released the following statement:\n\n"
+            "“We offer our condolences to the family and friends of the governor.”",
+            [
+                (
+                    "direct",
+                    "We offer our condolences to the family and friends of the governor.",
+                    "released",
+                    "the former president",
+                )
+            ],
+        ),
+        # A bracketed source credit is the attribution of a quote that has no other.
+        (
+            "Intro text.\nFLOODS HIT THE COAST “The water rose faster than anyone expected this year.” [Reuters.]",
+            [("direct", "The water rose faster than anyone expected this year.", "Reuters", "Reuters")],
+        ),
+        # The governing verb joins the cue across a short aside.
+        (
+            "And he refused, generally, to concede that the plan had failed.",
+            [("indirect", "the plan had failed", "refused, generally, to concede", "he")],
+        ),
     ],
 )
 def test_cue_belongs_to_the_right_quote(nlp, text, expected):

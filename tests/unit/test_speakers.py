@@ -69,6 +69,12 @@ def test_speaker_name_role_and_entity(nlp, text, expected):
             "“The bridge is safe,” Anna Berg said.\n“We checked it twice,” they said.",
             ["Anna Berg", None],
         ),
+        # "she" passes over a speaker marked as a man.
+        (
+            "“The bridge is safe,” Anna Berg said.\n“We checked it twice,” spokesman John Lee said.\n"
+            "“It will reopen on Monday,” she said.",
+            ["Anna Berg", "John Lee", "Anna Berg"],
+        ),
         # No named speaker before: the pronoun stays unresolved.
         ("“We checked it twice,” she said.", [None]),
     ],
