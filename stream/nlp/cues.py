@@ -20,6 +20,7 @@ REPORTING_VERBS = frozenset(
     figure imply hint insinuate clarify elaborate continue go bark snap retort boom
     thunder chant scream holler mutter murmur sigh read proclaim plead beg quote cite
     rule determine interject interrupt shoot fire echo pen
+    confess mock beam scold chide gush crow fume rant recite rave taunt tease deadpan marvel
     """.split()
 )
 

@@ -193,6 +193,12 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "And he refused, generally, to concede that the plan had failed.",
             [("indirect", "the plan had failed", "refused, generally, to concede", "he")],
         ),
+        # Less common verbs of saying are cues too.
+        ("“This is a big win for me,” he confessed.", [("direct", "This is a big win for me,", "confessed", "he")]),
+        (
+            "“The market has not failed the workers,” she mocks.",
+            [("direct", "The market has not failed the workers,", "mocks", "she")],
+        ),
     ],
 )
 def test_cue_belongs_to_the_right_quote(nlp, text, expected):
