@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--articles", type=int, default=400, help="size of the synthetic corpus (default: 400)")
     bench.add_argument("--seeds", nargs="+", default=["seeds"], help="articles to draw paragraphs from")
+    bench.add_argument("--rounds", type=int, default=2, help="measure each path this many times, keep the best")
     bench.set_defaults(run=run_bench)
     return parser
 
@@ -180,7 +181,7 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     from stream.bench import bench
 
-    report = asyncio.run(bench(settings, articles=args.articles, seeds=args.seeds))
+    report = asyncio.run(bench(settings, articles=args.articles, seeds=args.seeds, rounds=args.rounds))
     sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
     return 0
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -25,9 +28,21 @@ _nlp: Language | None = None
 _model = ""
 
 
-def _load(model: str) -> None:
+def _load(model: str, parent: int) -> None:
     global _nlp, _model
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     _nlp, _model = load_pipeline(model), model
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this NLP process once the worker that spawned it is gone (say, after kill -9).
+
+    A killed parent cannot shut its pool down, and the orphans would keep their
+    models in memory for good.
+    """
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _enrich_chunk(articles: Sequence[Article], batch_size: int) -> Enrichment:
@@ -67,14 +82,15 @@ class EnrichPool:
     def start(self) -> None:
         """Start the workers and load the model in each; blocks until all are ready."""
         if self.processes == 0:
-            _load(self.model)
+            global _nlp, _model
+            _nlp, _model = load_pipeline(self.model), self.model
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
             return
         # spawn, not fork: forking a process that runs an event loop and
         # Kafka client threads is unsafe.
         context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=_load, initargs=(self.model,)
+            max_workers=self.processes, mp_context=context, initializer=_load, initargs=(self.model, os.getpid())
         )
         warmups = [self._executor.submit(_enrich_chunk, [], self.batch_size) for _ in range(self.processes)]
         for future in warmups:

@@ -133,6 +133,19 @@ class Worker:
                 self.process.wait()
         return self.process.returncode
 
+    def children(self) -> list[int]:
+        """Pids of the worker's child processes (its NLP pool)."""
+        assert self.process is not None
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
+
     @property
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import orjson
 import pytest
@@ -62,7 +63,11 @@ def test_kill_9_mid_stream_loses_nothing(make_worker) -> None:
     sent = articles("crash", 1500)
     worker.produce(sent)
     wait_until(lambda: worker.count("enriched") >= 40)
+    pool = worker.children()
+    assert pool, "the worker runs its NLP in child processes"
     assert worker.stop(signal.SIGKILL) == -signal.SIGKILL
+    # The orphaned NLP processes notice and exit instead of holding their models forever.
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pool), 15)
     partial = worker.count("enriched")
     assert partial < len(sent), "the crash came too late to test anything"
 
