@@ -111,8 +111,12 @@ def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, repo
     for result, item in zip(report.enrichment.results, decoded, strict=True):
         if isinstance(result, EnrichmentFailure):
             letter = dead_letter(
-                item.value, reason=EnrichmentError.reason, error=result.error_type, message=result.message,
-                source=item.source, article_id=result.article.id,
+                item.value,
+                reason=EnrichmentError.reason,
+                error=result.error_type,
+                message=result.message,
+                source=item.source,
+                article_id=result.article.id,
             )
             add_dead_letter(outbox, topics, report, letter)
             continue
@@ -120,9 +124,12 @@ def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, repo
         if len(event) > MAX_EVENT_BYTES:
             # The producer would refuse it on every retry and stall the stream.
             letter = dead_letter(
-                item.value, reason=TooLargeError.reason, error="EventTooLargeError",
+                item.value,
+                reason=TooLargeError.reason,
+                error="EventTooLargeError",
                 message=f"the enriched event is {len(event)} bytes, over the {MAX_EVENT_BYTES} a Kafka message holds",
-                source=item.source, article_id=result.article_id,
+                source=item.source,
+                article_id=result.article_id,
             )
             add_dead_letter(outbox, topics, report, letter)
             continue
@@ -202,9 +209,13 @@ def log_batch(batch: PreparedBatch) -> None:
     report = batch.report
     log.info(
         "batch: consumed=%d enriched=%d quotes=%d dead=%s spacy=%.0fms extraction=%.0fms total=%.0fms",
-        report.consumed, len(report.enriched), sum(len(e.quotes) for e in report.enriched),
-        dict(report.dead), report.enrichment.parse_seconds * 1000,
-        report.enrichment.extract_seconds * 1000, elapsed * 1000,
+        report.consumed,
+        len(report.enriched),
+        sum(len(e.quotes) for e in report.enriched),
+        dict(report.dead),
+        report.enrichment.parse_seconds * 1000,
+        report.enrichment.extract_seconds * 1000,
+        elapsed * 1000,
     )
 
 

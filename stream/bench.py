@@ -96,8 +96,9 @@ class WorkerProcess:
     async def start(self) -> None:
         await create_topics(self.settings)
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "stream", "worker"], env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "stream", "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         port = self.env["NEWSWIRE_WEB_PORT"]
         deadline = time.monotonic() + 180
         while not await _ready(port):
@@ -182,14 +183,25 @@ async def bench(settings: Settings, *, articles: int, seeds: list[str], rounds: 
     list(nlp.pipe(r["body"] for r in corpus[:8]))  # warm-up
 
     def rates(seconds: float) -> dict[str, float]:
-        return {"seconds": round(seconds, 3), "articles_per_s": round(len(corpus) / seconds, 2),
-                "words_per_s": round(total_words / seconds, 1)}
+        return {
+            "seconds": round(seconds, 3),
+            "articles_per_s": round(len(corpus) / seconds, 2),
+            "words_per_s": round(total_words / seconds, 1),
+        }
 
-    times: dict[str, list[float]] = {"bare_spacy": [], "offline_enrich": [], "kafka_1_process": [],
-                                     "kafka_2_process": []}
+    times: dict[str, list[float]] = {
+        "bare_spacy": [],
+        "offline_enrich": [],
+        "kafka_1_process": [],
+        "kafka_2_process": [],
+    }
     report: dict[str, Any] = {
-        "articles": len(corpus), "words": total_words, "model": settings.model, "batch_size": settings.batch_size,
-        "rounds": rounds, "cpus": os.cpu_count(),
+        "articles": len(corpus),
+        "words": total_words,
+        "model": settings.model,
+        "batch_size": settings.batch_size,
+        "rounds": rounds,
+        "cpus": os.cpu_count(),
     }
     with tempfile.TemporaryDirectory(prefix="newswire-bench-") as tmp_dir:
         workdir = Path(os.environ.get("NEWSWIRE_BENCH_DIR") or tmp_dir)

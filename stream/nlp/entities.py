@@ -40,8 +40,25 @@ REPAIRABLE_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "throughout", "inside", "within"})
 # "the city of Palmyra", "Latakia province"
 PLACE_NOUNS = frozenset(
-    {"city", "town", "village", "capital", "port", "province", "region", "district", "county", "state",
-     "governorate", "suburb", "suburbs", "outskirts", "municipality", "island", "country"}
+    {
+        "city",
+        "town",
+        "village",
+        "capital",
+        "port",
+        "province",
+        "region",
+        "district",
+        "county",
+        "state",
+        "governorate",
+        "suburb",
+        "suburbs",
+        "outskirts",
+        "municipality",
+        "island",
+        "country",
+    }
 )
 # "Hmeymim airbase", "the Incirlik air base", "Mosul dam"
 FACILITY_NOUNS = frozenset(

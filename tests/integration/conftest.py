@@ -69,8 +69,14 @@ def local_kafka(state: Path, ports: list[int], *, extra: dict[str, str] | None =
         "KAFKA_HEAP": "384m" if len(ports) > 1 else "512m",
     }
     nodes = [
-        {**os.environ, **cluster, **(extra or {}), "KAFKA_PORT": str(port), "KAFKA_NODE_ID": str(i + 1),
-         "KAFKA_STATE": str(state / f"node{i + 1}")}
+        {
+            **os.environ,
+            **cluster,
+            **(extra or {}),
+            "KAFKA_PORT": str(port),
+            "KAFKA_NODE_ID": str(i + 1),
+            "KAFKA_STATE": str(state / f"node{i + 1}"),
+        }
         for i, port in enumerate(ports)
     ]
     return Broker(",".join(f"127.0.0.1:{port}" for port in ports), nodes)
@@ -92,7 +98,10 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
 def kcat(broker: Broker, *args: str, input: bytes | None = None, timeout: float = 60) -> bytes:
     result = subprocess.run(
         ["kcat", "-b", broker.bootstrap, *broker.kcat_args, *args],
-        input=input, capture_output=True, timeout=timeout, check=False,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
     )
     if result.returncode != 0:
         raise AssertionError(f"kcat {' '.join(args)} failed: {result.stderr.decode(errors='replace')}")

@@ -53,8 +53,16 @@ def sasl_broker(tmp_path: Path) -> Iterator[Broker]:
         f'username="admin" password="admin-pw" user_admin="admin-pw" user_{SASL_USER}="{SASL_PASSWORD}";\n'
     )
     kafka = local_kafka(tmp_path / "kafka", [port], extra={"KAFKA_EXTRA_PROPERTIES": str(properties)})
-    kafka.kcat_args = ["-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=PLAIN",
-                       "-X", f"sasl.username={SASL_USER}", "-X", f"sasl.password={SASL_PASSWORD}"]
+    kafka.kcat_args = [
+        "-X",
+        "security.protocol=SASL_PLAINTEXT",
+        "-X",
+        "sasl.mechanisms=PLAIN",
+        "-X",
+        f"sasl.username={SASL_USER}",
+        "-X",
+        f"sasl.password={SASL_PASSWORD}",
+    ]
     kafka.start()
     yield kafka
     kafka.stop()
@@ -90,8 +98,12 @@ def test_one_of_three_brokers_killed_mid_stream_loses_nothing(make_worker, three
 
 def test_sasl_settings_reach_the_client_and_secrets_stay_out(make_worker, sasl_broker: Broker) -> None:
     worker = make_worker(
-        on=sasl_broker, security_protocol="SASL_PLAINTEXT", sasl_mechanism="PLAIN",
-        sasl_username=SASL_USER, sasl_password=SASL_PASSWORD, log_level="debug",
+        on=sasl_broker,
+        security_protocol="SASL_PLAINTEXT",
+        sasl_mechanism="PLAIN",
+        sasl_username=SASL_USER,
+        sasl_password=SASL_PASSWORD,
+        log_level="debug",
     )
     worker.start()
     worker.produce([("ok", orjson.dumps({"id": "ok", "body": '"It works," Anna Berg said.'}))])
@@ -99,8 +111,17 @@ def test_sasl_settings_reach_the_client_and_secrets_stay_out(make_worker, sasl_b
     assert event["article_id"] == "ok"
 
     # A bad message carrying a credential in a header: the dead letter must not repeat it.
-    kcat(sasl_broker, "-P", "-t", worker.topics["raw"], "-k", "bad", "-H", "authorization=Bearer tok-123-secret",
-         input=b"{broken")
+    kcat(
+        sasl_broker,
+        "-P",
+        "-t",
+        worker.topics["raw"],
+        "-k",
+        "bad",
+        "-H",
+        "authorization=Bearer tok-123-secret",
+        input=b"{broken",
+    )
     [letter] = worker.consume("dlq", 1)
     assert base64.b64decode(letter["value_b64"]) == b"{broken"
     assert "tok-123-secret" not in orjson.dumps(letter).decode()
@@ -113,8 +134,11 @@ def test_sasl_settings_reach_the_client_and_secrets_stay_out(make_worker, sasl_b
 
 def test_a_wrong_password_is_a_clear_failure_not_a_hang(make_worker, sasl_broker: Broker) -> None:
     worker = make_worker(
-        on=sasl_broker, security_protocol="SASL_PLAINTEXT", sasl_mechanism="PLAIN",
-        sasl_username=SASL_USER, sasl_password=SASL_PASSWORD,
+        on=sasl_broker,
+        security_protocol="SASL_PLAINTEXT",
+        sasl_mechanism="PLAIN",
+        sasl_username=SASL_USER,
+        sasl_password=SASL_PASSWORD,
     )
     wrong = {**worker.env, "NEWSWIRE_SASL_PASSWORD": "wrong-password-xyz"}
     topics = subprocess.run([sys.executable, "-m", "stream", "topics"], env=wrong, capture_output=True, timeout=120)

@@ -60,9 +60,14 @@ def prometheus_for(tmp_path: Path) -> Iterator:
         log = (tmp_path / "prometheus.log").open("wb")
         processes.append(
             subprocess.Popen(
-                ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-                 f"--web.listen-address={address}"],
-                stdout=log, stderr=subprocess.STDOUT,
+                [
+                    "prometheus",
+                    f"--config.file={config}",
+                    f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                    f"--web.listen-address={address}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         )
         log.close()

@@ -60,7 +60,11 @@ def test_help_lists_commands_and_settings() -> None:
 
 def test_bad_settings_are_a_clear_error_not_a_traceback() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "stream", "topics"], capture_output=True, cwd=ROOT, timeout=60, check=False,
+        [sys.executable, "-m", "stream", "topics"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
         env={"PATH": "/usr/bin:/bin", "NEWSWIRE_PARTITIONS": "zero"},
     )
     assert result.returncode == 2
@@ -71,4 +75,5 @@ def test_the_readme_documents_every_setting() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for name, default, _ in describe():
         shown = f"`{default}`" if default else ""
-        assert f"| `{name}` | {shown} |" in readme, f"{name} (default {default!r}) is not in the README's settings table"
+        row = f"| `{name}` | {shown} |"
+        assert row in readme, f"{name} (default {default!r}) is not in the README's settings table"

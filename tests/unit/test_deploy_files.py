@@ -53,18 +53,101 @@ SAMPLE_SUFFIXES = {
 MONOTONIC_SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "summary": ("_sum", "_count")}
 
 PROMQL_FUNCTIONS = {
-    "abs", "absent", "absent_over_time", "acos", "acosh", "asin", "asinh", "atan", "atanh", "avg",
-    "avg_over_time", "bottomk", "ceil", "changes", "clamp", "clamp_max", "clamp_min", "cos", "cosh", "count",
-    "count_over_time", "count_values", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "deg",
-    "delta", "deriv", "exp", "floor", "group", "histogram_quantile", "holt_winters", "hour", "idelta",
-    "increase", "irate", "label_join", "label_replace", "last_over_time", "ln", "log10", "log2", "max",
-    "max_over_time", "min", "min_over_time", "minute", "month", "predict_linear", "present_over_time",
-    "quantile", "quantile_over_time", "rad", "rate", "resets", "round", "scalar", "sgn", "sin", "sinh",
-    "sort", "sort_desc", "sqrt", "stddev", "stddev_over_time", "stdvar", "stdvar_over_time", "sum",
-    "sum_over_time", "tan", "tanh", "time", "timestamp", "topk", "vector", "year",
+    "abs",
+    "absent",
+    "absent_over_time",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "avg",
+    "avg_over_time",
+    "bottomk",
+    "ceil",
+    "changes",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "cos",
+    "cosh",
+    "count",
+    "count_over_time",
+    "count_values",
+    "day_of_month",
+    "day_of_week",
+    "day_of_year",
+    "days_in_month",
+    "deg",
+    "delta",
+    "deriv",
+    "exp",
+    "floor",
+    "group",
+    "histogram_quantile",
+    "holt_winters",
+    "hour",
+    "idelta",
+    "increase",
+    "irate",
+    "label_join",
+    "label_replace",
+    "last_over_time",
+    "ln",
+    "log10",
+    "log2",
+    "max",
+    "max_over_time",
+    "min",
+    "min_over_time",
+    "minute",
+    "month",
+    "predict_linear",
+    "present_over_time",
+    "quantile",
+    "quantile_over_time",
+    "rad",
+    "rate",
+    "resets",
+    "round",
+    "scalar",
+    "sgn",
+    "sin",
+    "sinh",
+    "sort",
+    "sort_desc",
+    "sqrt",
+    "stddev",
+    "stddev_over_time",
+    "stdvar",
+    "stdvar_over_time",
+    "sum",
+    "sum_over_time",
+    "tan",
+    "tanh",
+    "time",
+    "timestamp",
+    "topk",
+    "vector",
+    "year",
 }
-PROMQL_KEYWORDS = {"and", "or", "unless", "bool", "by", "without", "on", "ignoring", "group_left", "group_right",
-                   "offset", "inf", "nan", "atan2"}
+PROMQL_KEYWORDS = {
+    "and",
+    "or",
+    "unless",
+    "bool",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "offset",
+    "inf",
+    "nan",
+    "atan2",
+}
 IDENTIFIER = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
 
 
@@ -101,7 +184,8 @@ def exported() -> dict[str, str]:
 
 def monotonic(exported: dict[str, str]) -> set[str]:
     return {
-        name for name, kind in exported.items()
+        name
+        for name, kind in exported.items()
         if any(name.endswith(suffix) for suffix in MONOTONIC_SUFFIXES.get(kind, ()))
     }
 
@@ -109,9 +193,16 @@ def monotonic(exported: dict[str, str]) -> set[str]:
 def test_the_exported_names_look_like_the_exposition(exported: dict[str, str]) -> None:
     # Guards the name derivation itself: counters carry _total, histograms _bucket,
     # the Info metric _info, and bare counter or histogram names are not samples.
-    for name in ("newswire_articles_consumed_total", "newswire_articles_dead_lettered_total",
-                 "newswire_batch_processing_seconds_bucket", "newswire_event_lag_seconds_bucket",
-                 "newswire_consumer_lag_messages", "newswire_build_info", "process_cpu_seconds_total", "up"):
+    for name in (
+        "newswire_articles_consumed_total",
+        "newswire_articles_dead_lettered_total",
+        "newswire_batch_processing_seconds_bucket",
+        "newswire_event_lag_seconds_bucket",
+        "newswire_consumer_lag_messages",
+        "newswire_build_info",
+        "process_cpu_seconds_total",
+        "up",
+    ):
         assert name in exported, name
     for name in ("newswire_articles_consumed", "newswire_batch_processing_seconds", "newswire_build"):
         assert name not in exported, name
@@ -134,7 +225,7 @@ def metric_names(expr: str) -> set[str]:
         word = match.group(0)
         if word.lower() in PROMQL_KEYWORDS:
             continue
-        if text[match.end():].lstrip().startswith("("):
+        if text[match.end() :].lstrip().startswith("("):
             assert word in PROMQL_FUNCTIONS, f"unknown PromQL function {word}() in: {expr}"
             continue
         names.add(word)
@@ -160,7 +251,7 @@ def check_expr(expr: str, exported: dict[str, str], where: str) -> list[str]:
 
 def test_the_extractor_finds_metric_names() -> None:
     expr = (
-        'histogram_quantile(0.99, sum by (job, le) (rate(newswire_batch_processing_seconds_bucket'
+        "histogram_quantile(0.99, sum by (job, le) (rate(newswire_batch_processing_seconds_bucket"
         '{job="newswire", instance=~"$instance"}[$__rate_interval])))'
         " / on (job) group_left sum without (instance) (up offset 5m) > bool 1e3"
         " and ignoring(x) foo:bar_total"
@@ -240,8 +331,9 @@ def alert_rules(text: str) -> Iterator[dict[str, str]]:
             indent, key, value = len(match.group(1)), match.group(2), match.group(3).strip()
             if value in ("|", "|-", ">", ">-"):
                 block = []
-                while i + 1 < len(lines) and (not lines[i + 1].strip() or
-                                              len(lines[i + 1]) - len(lines[i + 1].lstrip()) > indent):
+                while i + 1 < len(lines) and (
+                    not lines[i + 1].strip() or len(lines[i + 1]) - len(lines[i + 1].lstrip()) > indent
+                ):
                     i += 1
                     block.append(lines[i].strip())
                 value = "\n".join(block).strip()
@@ -334,13 +426,25 @@ def test_dashboard_queries_use_exported_metrics(dashboard: dict, exported: dict[
 def test_dashboard_covers_the_service_metrics(dashboard: dict) -> None:
     exprs = " ".join(t["expr"] for p in all_panels(dashboard["panels"]) for t in p.get("targets", []))
     used = metric_names(exprs)
-    for name in ("newswire_articles_consumed_total", "newswire_articles_enriched_total",
-                 "newswire_articles_dead_lettered_total", "newswire_batch_processing_seconds_bucket",
-                 "newswire_article_processing_seconds_bucket", "newswire_event_lag_seconds_bucket",
-                 "newswire_consumer_lag_messages", "newswire_quotes_total", "newswire_quotes_per_article_sum",
-                 "newswire_quotes_per_article_count", "newswire_entities_per_article_sum",
-                 "newswire_entities_per_article_count", "newswire_nlp_seconds_total", "newswire_ready",
-                 "newswire_assigned_partitions", "newswire_rebalances_total", "newswire_build_info"):
+    for name in (
+        "newswire_articles_consumed_total",
+        "newswire_articles_enriched_total",
+        "newswire_articles_dead_lettered_total",
+        "newswire_batch_processing_seconds_bucket",
+        "newswire_article_processing_seconds_bucket",
+        "newswire_event_lag_seconds_bucket",
+        "newswire_consumer_lag_messages",
+        "newswire_quotes_total",
+        "newswire_quotes_per_article_sum",
+        "newswire_quotes_per_article_count",
+        "newswire_entities_per_article_sum",
+        "newswire_entities_per_article_count",
+        "newswire_nlp_seconds_total",
+        "newswire_ready",
+        "newswire_assigned_partitions",
+        "newswire_rebalances_total",
+        "newswire_build_info",
+    ):
         assert name in used, f"no panel shows {name}"
 
 

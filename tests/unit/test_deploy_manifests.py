@@ -138,7 +138,8 @@ def build_context_files() -> list[str]:
 
 def test_the_build_context_keeps_what_the_image_copies() -> None:
     ignored = [
-        line.strip() for line in (ROOT / ".dockerignore").read_text("utf-8").splitlines()
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text("utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
     for source in build_context_files():
@@ -253,9 +254,7 @@ def test_every_bind_mount_exists(compose: dict[str, Any]) -> None:
             assert source.exists(), f"{name}: {source} (for {target}) does not exist"
 
 
-def test_prometheus_in_compose_scrapes_every_worker_with_the_alerts(
-    compose: dict[str, Any], tmp_path: Path
-) -> None:
+def test_prometheus_in_compose_scrapes_every_worker_with_the_alerts(compose: dict[str, Any], tmp_path: Path) -> None:
     # Lay the mounted files out as the container sees them, then let promtool check them.
     mounts = bind_mounts(compose["services"]["prometheus"])
     for target, source in mounts.items():
@@ -278,7 +277,8 @@ def test_grafana_in_compose_reads_the_compose_prometheus(compose: dict[str, Any]
     assert "/var/lib/grafana/dashboards" in mounts
     sources = [
         yaml.safe_load(path.read_text("utf-8"))
-        for target, path in mounts.items() if target.startswith("/etc/grafana/provisioning/datasources")
+        for target, path in mounts.items()
+        if target.startswith("/etc/grafana/provisioning/datasources")
     ]
     urls = [d["url"] for source in sources for d in source["datasources"]]
     assert urls == ["http://prometheus:9090"]
@@ -307,8 +307,16 @@ def validate_service_monitor(doc: dict[str, Any]) -> None:
     spec = doc["spec"]
     assert spec["selector"]["matchLabels"]
     for endpoint in spec["endpoints"]:
-        assert set(endpoint) <= {"port", "path", "interval", "scrapeTimeout", "scheme", "relabelings",
-                                 "metricRelabelings", "honorLabels"}, endpoint
+        assert set(endpoint) <= {
+            "port",
+            "path",
+            "interval",
+            "scrapeTimeout",
+            "scheme",
+            "relabelings",
+            "metricRelabelings",
+            "honorLabels",
+        }, endpoint
         assert isinstance(endpoint["port"], str) and endpoint["path"].startswith("/")
 
 

@@ -113,8 +113,11 @@ class PipelineThatFailsOn:
 
 
 def test_one_failing_article_does_not_sink_the_batch(nlp: Language) -> None:
-    articles = [Article(id="ok1", body="Anna Berg said it rained."), Article(id="bad", body="POISON here."),
-                Article(id="ok2", body="Tom Hill said it snowed.")]
+    articles = [
+        Article(id="ok1", body="Anna Berg said it rained."),
+        Article(id="bad", body="POISON here."),
+        Article(id="ok2", body="Tom Hill said it snowed."),
+    ]
     results = enrich(PipelineThatFailsOn(nlp, "POISON"), articles, model=MODEL)  # type: ignore[arg-type]
     assert [type(r).__name__ for r in results] == ["EnrichedArticle", "EnrichmentFailure", "EnrichedArticle"]
     failure = results[1]

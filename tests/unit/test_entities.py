@@ -65,18 +65,37 @@ def hand_doc(nlp: Language, words: list[str], heads: list[int], deps: list[str],
     ("words", "heads", "deps", "ents", "label"),
     [
         # "Protesters gathered in Jackson." -> the city
-        (["Protesters", "gathered", "in", "Jackson", "."], [1, 1, 1, 2, 1],
-         ["nsubj", "ROOT", "prep", "pobj", "punct"], ["O", "O", "O", "B-PERSON", "O"], "GPE"),
+        (
+            ["Protesters", "gathered", "in", "Jackson", "."],
+            [1, 1, 1, 2, 1],
+            ["nsubj", "ROOT", "prep", "pobj", "punct"],
+            ["O", "O", "O", "B-PERSON", "O"],
+            "GPE",
+        ),
         # "A letter from Jackson arrived." -> "from" takes people too: left alone
-        (["A", "letter", "from", "Jackson", "arrived", "."], [1, 4, 1, 2, 4, 4],
-         ["det", "nsubj", "prep", "pobj", "ROOT", "punct"], ["O", "O", "O", "B-PERSON", "O", "O"], "PERSON"),
+        (
+            ["A", "letter", "from", "Jackson", "arrived", "."],
+            [1, 4, 1, 2, 4, 4],
+            ["det", "nsubj", "prep", "pobj", "ROOT", "punct"],
+            ["O", "O", "O", "B-PERSON", "O", "O"],
+            "PERSON",
+        ),
         # "Jackson said it rained." -> a speaker
-        (["Jackson", "said", "it", "rained", "."], [1, 1, 3, 1, 1],
-         ["nsubj", "ROOT", "nsubj", "ccomp", "punct"], ["B-PERSON", "O", "O", "O", "O"], "PERSON"),
+        (
+            ["Jackson", "said", "it", "rained", "."],
+            [1, 1, 3, 1, 1],
+            ["nsubj", "ROOT", "nsubj", "ccomp", "punct"],
+            ["B-PERSON", "O", "O", "O", "O"],
+            "PERSON",
+        ),
         # "Rain fell on the town of Reading." -> the town
-        (["Rain", "fell", "on", "the", "town", "of", "Reading", "."], [1, 1, 1, 4, 2, 4, 5, 1],
-         ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "pobj", "punct"],
-         ["O", "O", "O", "O", "O", "O", "B-PERSON", "O"], "GPE"),
+        (
+            ["Rain", "fell", "on", "the", "town", "of", "Reading", "."],
+            [1, 1, 1, 4, 2, 4, 5, 1],
+            ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "pobj", "punct"],
+            ["O", "O", "O", "O", "O", "O", "B-PERSON", "O"],
+            "GPE",
+        ),
     ],
 )
 def test_person_becomes_a_place_only_in_a_place_context(

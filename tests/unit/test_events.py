@@ -11,7 +11,11 @@ SOURCE = SourceRecord("articles.raw", 2, 41, 1_700_000_000_000, "a1")
 
 def test_dead_letter_keeps_the_original_bytes_and_source() -> None:
     letter = dead_letter(
-        b"\xff{bad", reason="invalid_json", error="InvalidJsonError", message="nope", source=SOURCE,
+        b"\xff{bad",
+        reason="invalid_json",
+        error="InvalidJsonError",
+        message="nope",
+        source=SOURCE,
         now=datetime(2024, 1, 1, tzinfo=UTC),
     )
     assert base64.b64decode(letter.value_b64) == b"\xff{bad"
@@ -36,14 +40,25 @@ def test_one_quote_event_per_quote_with_the_article_context() -> None:
         speaker=Speaker("Odenwald", 32, 40, "Clara Odenwald", "Finance Minister", "PERSON"),
     )
     event = EnrichedArticle(
-        event_id="e1", article_id="a1", headline="H", byline=None, source="Desk", url="https://x/1",
-        published_at="2024-01-01T00:00:00Z", language="en", version=None, quotes=[quote, quote],
+        event_id="e1",
+        article_id="a1",
+        headline="H",
+        byline=None,
+        source="Desk",
+        url="https://x/1",
+        published_at="2024-01-01T00:00:00Z",
+        language="en",
+        version=None,
+        quotes=[quote, quote],
     )
     events = quote_events(event)
     assert len(events) == 2
     first = events[0]
     assert (first.quote, first.speaker_name, first.speaker_role, first.cue) == (
-        "We will rebuild", "Clara Odenwald", "Finance Minister", "said",
+        "We will rebuild",
+        "Clara Odenwald",
+        "Finance Minister",
+        "said",
     )
     assert (first.article_id, first.headline, first.url) == ("a1", "H", "https://x/1")
 
@@ -52,11 +67,20 @@ def test_one_entity_event_per_canonical_entity_with_the_article_context() -> Non
     oslo = Entity("Oslo", "GPE", [Span("Oslo", 0, 4), Span("Oslo", 30, 34)], 2, 0, 0.8, 3143244, "NO")
     berg = Entity("Anna Berg", "PERSON", [Span("Berg", 10, 14)], 1, 10, 0.4)
     event = EnrichedArticle(
-        event_id="e1", article_id="a1", headline="H", byline=None, source="Desk", url="https://x/1",
-        published_at="2024-01-01T00:00:00Z", language="en", version=None, entities=[oslo, berg],
+        event_id="e1",
+        article_id="a1",
+        headline="H",
+        byline=None,
+        source="Desk",
+        url="https://x/1",
+        published_at="2024-01-01T00:00:00Z",
+        language="en",
+        version=None,
+        entities=[oslo, berg],
     )
     events = entity_events(event)
     assert [(e.entity, e.label, e.count, e.geonames_id, e.country_code) for e in events] == [
-        ("Oslo", "GPE", 2, 3143244, "NO"), ("Anna Berg", "PERSON", 1, None, None),
+        ("Oslo", "GPE", 2, 3143244, "NO"),
+        ("Anna Berg", "PERSON", 1, None, None),
     ]
     assert {(e.article_id, e.event_id, e.headline, e.url) for e in events} == {("a1", "e1", "H", "https://x/1")}

@@ -69,8 +69,13 @@ def test_enrichment_of_random_unicode_never_raises(nlp: Language, body: str) -> 
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(['"', "\u201c", "\u201d", "'", "said", "he", "Anna Berg", ",", ".", "\n", " "]),
-                min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(['"', "\u201c", "\u201d", "'", "said", "he", "Anna Berg", ",", ".", "\n", " "]),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_enrichment_of_quote_soup_never_raises(nlp: Language, parts: list[str]) -> None:
     body = " ".join(parts)
     [result] = enrich(nlp, [Article(id="soup", body=body)], model="m")

