@@ -96,15 +96,20 @@ def test_one_of_three_brokers_killed_mid_stream_loses_nothing(make_worker, three
     assert report["lost"] == 0
 
 
-def test_sasl_settings_reach_the_client_and_secrets_stay_out(make_worker, sasl_broker: Broker) -> None:
-    worker = make_worker(
-        on=sasl_broker,
+def sasl_worker(make_worker, broker: Broker, **settings: str):  # type: ignore[no-untyped-def]
+    """A worker that logs in to the SASL/PLAIN listener with the right password."""
+    return make_worker(
+        on=broker,
         security_protocol="SASL_PLAINTEXT",
         sasl_mechanism="PLAIN",
         sasl_username=SASL_USER,
         sasl_password=SASL_PASSWORD,
-        log_level="debug",
+        **settings,
     )
+
+
+def test_sasl_settings_reach_the_client_and_secrets_stay_out(make_worker, sasl_broker: Broker) -> None:
+    worker = sasl_worker(make_worker, sasl_broker, log_level="debug")
     worker.start()
     worker.produce([("ok", orjson.dumps({"id": "ok", "body": '"It works," Anna Berg said.'}))])
     [event] = worker.consume("enriched", 1)
@@ -133,13 +138,7 @@ def test_sasl_settings_reach_the_client_and_secrets_stay_out(make_worker, sasl_b
 
 
 def test_a_wrong_password_is_a_clear_failure_not_a_hang(make_worker, sasl_broker: Broker) -> None:
-    worker = make_worker(
-        on=sasl_broker,
-        security_protocol="SASL_PLAINTEXT",
-        sasl_mechanism="PLAIN",
-        sasl_username=SASL_USER,
-        sasl_password=SASL_PASSWORD,
-    )
+    worker = sasl_worker(make_worker, sasl_broker)
     wrong = {**worker.env, "NEWSWIRE_SASL_PASSWORD": "wrong-password-xyz"}
     topics = subprocess.run([sys.executable, "-m", "stream", "topics"], env=wrong, capture_output=True, timeout=120)
     assert topics.returncode == 1

@@ -9,6 +9,22 @@ from stream.models import EnrichedArticle, Entity, Quote, SourceRecord, Span, Sp
 SOURCE = SourceRecord("articles.raw", 2, 41, 1_700_000_000_000, "a1")
 
 
+def enriched_article(**content: object) -> EnrichedArticle:
+    """An enriched event of article a1 with the given entities or quotes."""
+    return EnrichedArticle(
+        event_id="e1",
+        article_id="a1",
+        headline="H",
+        byline=None,
+        source="Desk",
+        url="https://x/1",
+        published_at="2024-01-01T00:00:00Z",
+        language="en",
+        version=None,
+        **content,  # type: ignore[arg-type]
+    )
+
+
 def test_dead_letter_keeps_the_original_bytes_and_source() -> None:
     letter = dead_letter(
         b"\xff{bad",
@@ -39,18 +55,7 @@ def test_one_quote_event_per_quote_with_the_article_context() -> None:
         cue=Span("said", 27, 31),
         speaker=Speaker("Odenwald", 32, 40, "Clara Odenwald", "Finance Minister", "PERSON"),
     )
-    event = EnrichedArticle(
-        event_id="e1",
-        article_id="a1",
-        headline="H",
-        byline=None,
-        source="Desk",
-        url="https://x/1",
-        published_at="2024-01-01T00:00:00Z",
-        language="en",
-        version=None,
-        quotes=[quote, quote],
-    )
+    event = enriched_article(quotes=[quote, quote])
     events = quote_events(event)
     assert len(events) == 2
     first = events[0]
@@ -66,18 +71,7 @@ def test_one_quote_event_per_quote_with_the_article_context() -> None:
 def test_one_entity_event_per_canonical_entity_with_the_article_context() -> None:
     oslo = Entity("Oslo", "GPE", [Span("Oslo", 0, 4), Span("Oslo", 30, 34)], 2, 0, 0.8, 3143244, "NO")
     berg = Entity("Anna Berg", "PERSON", [Span("Berg", 10, 14)], 1, 10, 0.4)
-    event = EnrichedArticle(
-        event_id="e1",
-        article_id="a1",
-        headline="H",
-        byline=None,
-        source="Desk",
-        url="https://x/1",
-        published_at="2024-01-01T00:00:00Z",
-        language="en",
-        version=None,
-        entities=[oslo, berg],
-    )
+    event = enriched_article(entities=[oslo, berg])
     events = entity_events(event)
     assert [(e.entity, e.label, e.count, e.geonames_id, e.country_code) for e in events] == [
         ("Oslo", "GPE", 2, 3143244, "NO"),
