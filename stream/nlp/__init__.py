@@ -34,17 +34,48 @@ class EnrichmentFailure:
     message: str
 
 
+DATELINE_DASHES = frozenset({"—", "–", "-", "--"})
+
+
 @Language.component("newswire_paragraphs")
 def mark_paragraph_starts(doc: Doc) -> Doc:
-    """A new paragraph starts a new sentence: wire copy has no other break between them.
+    """A new paragraph, and the story after a dateline, start a new sentence.
 
-    Set before the parser, which keeps preset boundaries; without it the parser
-    often runs a dateline or headline into the first sentence and picks a wrong subject.
+    Set before the parser, which keeps preset boundaries; without them the parser
+    runs a headline or a dateline ("JAKARTA, Feb 24 — The ministry says ...") into
+    the first sentence and picks a wrong subject.
     """
+    starts = [0]
     for token in doc[:-1]:
         if "\n" in token.text or "\n" in token.whitespace_:
             doc[token.i + 1].is_sent_start = True
+            starts.append(token.i + 1)
+    for start in starts:
+        end = dateline_end(doc, start)
+        if end is not None and end < len(doc):
+            doc[end].is_sent_start = True
     return doc
+
+
+def dateline_end(doc: Doc, start: int, *, longest: int = 12) -> int | None:
+    """Index of the first token after a dateline opening the paragraph at `start`, if any.
+
+    A dateline: an upper-case place ("TAIPEI", "NEW YORK"), a comma, then only
+    capitalised words, numbers and brackets ("Sept 8", "(Reuters)") up to a dash.
+    """
+    first = doc[start] if start < len(doc) else None
+    if first is None or not (first.is_alpha and first.is_upper and len(first) > 1):
+        return None
+    seen_comma = False
+    for token in doc[start + 1 : start + longest]:
+        if token.text in DATELINE_DASHES:
+            return token.i + 1 if seen_comma else None
+        if "\n" in token.text:
+            return None
+        seen_comma = seen_comma or token.text == ","
+        if token.is_alpha and not token.text[0].isupper():
+            return None
+    return None
 
 
 def load_pipeline(model: str) -> Language:
