@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "worker",
         help="run the streaming worker (Faust) until stopped",
         description="Consume NEWSWIRE_RAW_TOPIC and publish enriched events, quotes, entities and dead letters. "
-        "Stop with Ctrl-C or SIGTERM; in-flight batches finish before offsets are committed.",
+        "Stop with Ctrl-C or SIGTERM; a batch still in flight is left uncommitted and read again on restart.",
         epilog=settings_help(),
         formatter_class=formatter,
     )
@@ -129,8 +129,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
-    from stream.codec import article_from_dict, encode
-    from stream.files import read_records
+    from stream.codec import encode
+    from stream.files import read_articles
     from stream.models import Article
     from stream.nlp import EnrichmentFailure, enrich, load_pipeline
 
@@ -152,15 +152,12 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
         batch.clear()
 
     try:
-        for where, record in read_records(args.paths):
-            try:
-                if isinstance(record, Exception):
-                    raise record
-                batch.append(article_from_dict(record, max_chars=settings.max_body_chars))
-            except ArticleError as exc:
+        for where, _, article in read_articles(args.paths, max_chars=settings.max_body_chars):
+            if isinstance(article, ArticleError):
                 failed += 1
-                print(f"newswire: {where}: {exc}", file=sys.stderr)
+                print(f"newswire: {where}: {article}", file=sys.stderr)
                 continue
+            batch.append(article)
             if len(batch) >= batch_size:
                 flush()
         flush()

@@ -9,7 +9,9 @@ from typing import Any
 
 import orjson
 
-from stream.errors import InvalidJsonError
+from stream.codec import article_from_dict
+from stream.errors import ArticleError, InvalidJsonError
+from stream.models import Article
 
 
 def read_records(paths: list[str]) -> Iterator[tuple[str, Any]]:
@@ -30,6 +32,18 @@ def read_records(paths: list[str]) -> Iterator[tuple[str, Any]]:
             if path.is_dir() and file.suffix not in (".json", ".jsonl", ".txt"):
                 continue
             yield from _parse_file(file)
+
+
+def read_articles(paths: list[str], *, max_chars: int) -> Iterator[tuple[str, Any, Article | ArticleError]]:
+    """read_records() checked against the input contract: (where, record, the Article or why not)."""
+    for where, record in read_records(paths):
+        if isinstance(record, ArticleError):
+            yield where, record, record
+            continue
+        try:
+            yield where, record, article_from_dict(record, max_chars=max_chars)
+        except ArticleError as exc:
+            yield where, record, exc
 
 
 def _parse_file(path: Path) -> Iterator[tuple[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import faust
@@ -99,7 +99,3 @@ async def _update_lag(app: faust.App, settings: Settings) -> None:
         offset = meta.offset if meta is not None and meta.offset >= 0 else 0
         if end is not None:
             metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, end - offset))
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
