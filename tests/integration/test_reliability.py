@@ -57,6 +57,13 @@ def wait_until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyp
         time.sleep(0.3)
 
 
+def wait_for_every_article(worker, sent: list[tuple[str, bytes]], timeout: float = 180) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the enriched topic holds an event for every sent article id."""
+    wait_until(lambda: worker.count("enriched") >= len(sent), timeout)  # cheap, while the worker is busy
+    ids = {key for key, _ in sent}
+    wait_until(lambda: {e["article_id"] for e in worker.consume("enriched", 0, timeout=0)} >= ids, timeout)
+
+
 def test_kill_9_mid_stream_loses_nothing(make_worker) -> None:
     worker = make_worker(batch_size="8")
     worker.start()
@@ -72,8 +79,7 @@ def test_kill_9_mid_stream_loses_nothing(make_worker) -> None:
     assert partial < len(sent), "the crash came too late to test anything"
 
     worker.start()
-    wait_until(lambda: worker.count("enriched") >= len(sent), 180)
-    wait_until(lambda: {e["article_id"] for e in worker.consume("enriched", 0, timeout=0)} >= {k for k, _ in sent}, 180)
+    wait_for_every_article(worker, sent)
     report = tally(sent, worker.consume("enriched", 0, timeout=0))
     assert report["lost"] == 0
 
@@ -91,8 +97,7 @@ def test_sigterm_stops_in_bounded_time_and_restart_redoes_nothing_committed(make
     assert stop_seconds < 30
 
     worker.start()
-    wait_until(lambda: worker.count("enriched") >= len(sent), 180)
-    wait_until(lambda: {e["article_id"] for e in worker.consume("enriched", 0, timeout=0)} >= {k for k, _ in sent}, 180)
+    wait_for_every_article(worker, sent)
     report = tally(sent, worker.consume("enriched", 0, timeout=0))
     assert report["lost"] == 0
     # At most the batch in flight at the stop is done twice.
