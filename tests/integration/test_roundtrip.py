@@ -11,12 +11,12 @@ import urllib.request
 import orjson
 import pytest
 
-from ..conftest import SHARED_SEEDS
+from ..conftest import ROOT
 from .conftest import kcat
 
 pytestmark = pytest.mark.integration
 
-SAMPLE_BODY = (SHARED_SEEDS / "kremlin-palmyra.txt").read_text("utf-8").rstrip("\n")
+SAMPLE_BODY = orjson.loads((ROOT / "seeds" / "kremlin-palmyra.json").read_bytes())["body"]
 
 
 def article(article_id: str, body: str, **extra: object) -> bytes:

@@ -10,7 +10,7 @@ import orjson
 
 from stream.settings import describe
 
-from ..conftest import ROOT, SHARED_SEEDS
+from ..conftest import ROOT
 
 
 def newswire(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -20,7 +20,7 @@ def newswire(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProc
 
 
 def test_enrich_prints_the_sample_with_its_people_places_and_organisations() -> None:
-    result = newswire("enrich", str(SHARED_SEEDS / "kremlin-palmyra.txt"))
+    result = newswire("enrich", str(ROOT / "seeds" / "kremlin-palmyra.json"))
     assert result.returncode == 0, result.stderr
     [line] = result.stdout.splitlines()
     event = orjson.loads(line)
