@@ -136,7 +136,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
 
     model = args.model or settings.model
     batch_size = args.batch_size or settings.batch_size
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, cache_dir=settings.cache_dir)
     output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
     failed = 0
     batch: list[Article] = []

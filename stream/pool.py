@@ -28,10 +28,10 @@ _nlp: Language | None = None
 _model = ""
 
 
-def _load(model: str, parent: int) -> None:
+def _load(model: str, cache_dir: str | None, parent: int) -> None:
     global _nlp, _model
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
-    _nlp, _model = load_pipeline(model), model
+    _nlp, _model = load_pipeline(model, cache_dir=cache_dir), model
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -73,8 +73,9 @@ def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
 class EnrichPool:
     """Enrichment in worker processes (or a thread), awaited from the event loop."""
 
-    def __init__(self, *, model: str, processes: int, batch_size: int) -> None:
+    def __init__(self, *, model: str, processes: int, batch_size: int, cache_dir: str | None = None) -> None:
         self.model = model
+        self.cache_dir = cache_dir
         self.processes = processes
         self.batch_size = batch_size
         self._executor: Executor | None = None
@@ -83,14 +84,17 @@ class EnrichPool:
         """Start the workers and load the model in each; blocks until all are ready."""
         if self.processes == 0:
             global _nlp, _model
-            _nlp, _model = load_pipeline(self.model), self.model
+            _nlp, _model = load_pipeline(self.model, cache_dir=self.cache_dir), self.model
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
             return
         # spawn, not fork: forking a process that runs an event loop and
         # Kafka client threads is unsafe.
         context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=_load, initargs=(self.model, os.getpid())
+            max_workers=self.processes,
+            mp_context=context,
+            initializer=_load,
+            initargs=(self.model, self.cache_dir, os.getpid()),
         )
         warmups = [self._executor.submit(_enrich_chunk, [], self.batch_size) for _ in range(self.processes)]
         for future in warmups:

@@ -63,3 +63,9 @@ def test_every_setting_is_described() -> None:
     rows = describe()
     assert len(rows) == len(Settings.__dataclass_fields__)
     assert all(name.startswith("NEWSWIRE_") and doc for name, _, doc in rows)
+
+
+def test_the_cache_directory_follows_xdg() -> None:
+    assert Settings.from_env({"XDG_CACHE_HOME": "/var/cache/x"}).cache_dir == "/var/cache/x/newswire"
+    assert Settings.from_env({}).cache_dir.endswith("/.cache/newswire")
+    assert Settings.from_env({"NEWSWIRE_CACHE_DIR": "/srv/c", "XDG_CACHE_HOME": "/x"}).cache_dir == "/srv/c"
