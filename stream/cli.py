@@ -89,11 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser(
         "bench",
         help="measure throughput, latency and memory against a running broker; prints JSON",
-        description="Generate a synthetic corpus from the seed articles and measure, in one run: bare "
-        "spaCy nlp.pipe, the offline enrichment path, the full path through the broker at "
+        description="On a corpus file (--corpus), else a synthetic corpus drawn from the seed articles, "
+        "measure in one run: bare spaCy nlp.pipe with and without the lemmatizer and `newswire enrich`, "
+        "each a process run to its end (model load included), the full path through the broker at "
         "NEWSWIRE_BOOTSTRAP_SERVERS with 1 and 2 NLP processes, end-to-end latency at half the peak "
-        "rate, and peak RSS per process. Start a broker first (deploy/local/bench.sh does).",
+        "rate, and peak RSS per process; words/s per core for each path, and their ratios. Start a "
+        "broker first (deploy/local/bench.sh does).",
         formatter_class=formatter,
+    )
+    bench.add_argument(
+        "--corpus", metavar="FILE", help="articles to measure on (.jsonl, .json ...), e.g. ggt-dev.jsonl"
     )
     bench.add_argument("--articles", type=int, default=400, help="size of the synthetic corpus (default: 400)")
     bench.add_argument("--seeds", nargs="+", default=["seeds"], help="articles to draw paragraphs from")
@@ -178,7 +183,9 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     from stream.bench import bench
 
-    report = asyncio.run(bench(settings, articles=args.articles, seeds=args.seeds, rounds=args.rounds))
+    report = asyncio.run(
+        bench(settings, articles=args.articles, seeds=args.seeds, corpus_path=args.corpus, rounds=args.rounds)
+    )
     sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
     return 0
 
