@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-
-from aiokafka.errors import KafkaError
 
 from stream import __version__
 from stream.errors import ArticleError, NewswireError
@@ -119,12 +116,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewswireError as exc:
         print(f"newswire: {exc}", file=sys.stderr)
         return 2
-    except KafkaError as exc:
-        print(f"newswire: Kafka at {settings.bootstrap_servers}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not is_kafka_error(exc):
+            raise
+        print(f"newswire: Kafka at {settings.bootstrap_servers}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return status
+
+
+def is_kafka_error(exc: BaseException) -> bool:
+    """True for an aiokafka error, without importing aiokafka (and asyncio) for commands that never use it."""
+    errors = sys.modules.get("aiokafka.errors")
+    return errors is not None and isinstance(exc, errors.KafkaError)
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -173,12 +178,16 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_replay(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from stream.replay import replay
 
     return asyncio.run(replay(settings, args.paths, topic=args.topic, repeat=args.repeat, validate=not args.raw))
 
 
 def run_bench(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     import orjson
 
     from stream.bench import bench
@@ -191,6 +200,8 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_topics(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from stream.admin import create_topics
 
     for name, created in asyncio.run(create_topics(settings)):

@@ -77,3 +77,20 @@ def test_the_readme_documents_every_setting() -> None:
         shown = f"`{default}`" if default else ""
         row = f"| `{name}` | {shown} |"
         assert row in readme, f"{name} (default {default!r}) is not in the README's settings table"
+
+
+def test_the_offline_commands_do_not_import_kafka_clients() -> None:
+    code = (
+        "import sys, stream.cli, stream.codec, stream.files; print(sorted({'aiokafka', 'asyncio'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=120, check=True)
+    assert result.stdout.strip() == b"[]"
+
+
+def test_kafka_errors_are_told_apart_from_bugs() -> None:
+    from aiokafka.errors import KafkaConnectionError
+
+    from stream.cli import is_kafka_error
+
+    assert is_kafka_error(KafkaConnectionError("no broker"))
+    assert not is_kafka_error(ValueError("a bug"))
