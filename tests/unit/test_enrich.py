@@ -56,7 +56,8 @@ def test_mentions_are_grouped_under_one_canonical_entity(sample_event: EnrichedA
 
 def test_salience_favours_the_headline_and_the_lead(sample_event: EnrichedArticle) -> None:
     found = {e.name: e for e in sample_event.entities}
-    assert all(0 <= e.salience <= 1 for e in sample_event.entities)
+    assert all(e.salience is None or 0 <= e.salience <= 1 for e in sample_event.entities)
+    assert all(e.salience is None for e in sample_event.entities if e.label == "DATE")
     assert found["Palmyra"].salience > found["Latakia"].salience  # headline and lead vs one late mention
     assert found["Kremlin"].salience > found["Geneva"].salience  # lead vs body
 
