@@ -49,6 +49,7 @@ REPAIRABLE_LABELS = frozenset({"PERSON", "ORG", "NORP", "FAC", "LOC", "GPE"})
 NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 # Dates, times and numbers keep their mentions but are not ranked: salience is None.
 DASHES = frozenset({"—", "–", "-", "--"})
+TRAILING_PUNCT = DASHES | {",", ";", ":"}
 UNRANKED_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Nouns that make the subject of "said in a statement" a company: "Safiri, a ride-hailing company".
 COMPANY_NOUNS = frozenset(
@@ -243,8 +244,9 @@ def mention_spans(doc: Doc, ents: Iterable[SpacySpan]) -> list[SpacySpan]:
 
 def _parts(ent: SpacySpan) -> list[tuple[int, int]]:
     """Token ranges of a mention cut at a spaced dash, and a place's or facility's at a comma."""
-    if ent.label_ not in NAME_LABELS:
-        return [(ent.start, ent.end)]
+    text = ent.text
+    if ent.label_ not in NAME_LABELS or not (" - " in text or " — " in text or " – " in text or "," in text):
+        return [(ent.start, ent.end)]  # most mentions: no token walk
     cuts = [
         t.i
         for t in ent[1:-1]
@@ -256,14 +258,17 @@ def _parts(ent: SpacySpan) -> list[tuple[int, int]]:
 
 
 def _trim(doc: Doc, start: int, end: int, *, label: str) -> tuple[int, int]:
-    while start < end and (doc[start].is_space or doc[start].is_punct or doc[start].lower_ == "the"):
+    while start < end:
+        first = doc[start]
+        if not (first.is_space or first.is_punct or first.lower_ == "the"):
+            break
         start += 1
-    while start < end and (
-        doc[end - 1].is_space
-        or doc[end - 1].text in DASHES
-        or doc[end - 1].text in (",", ";", ":")
-        or (label in NAME_LABELS and doc[end - 1].like_num and end - 1 > start)
-    ):
+    while start < end:
+        last = doc[end - 1]
+        if not (
+            last.is_space or last.text in TRAILING_PUNCT or (label in NAME_LABELS and end - 1 > start and last.like_num)
+        ):
+            break
         end -= 1
     return start, end
 
@@ -408,12 +413,19 @@ def _lemma(token: Token) -> str:
 
 
 def entity_label(mentions: list[Mention]) -> str:
-    """The first repaired label, else the most common one (the earliest on a tie)."""
+    """The first repaired label, else the most common one (the earliest on a tie).
+
+    A proper name before a facility noun is no nationality: with a FAC mention, NORP
+    mentions ("in Hmeymim and Tartus" read as NORP) do not vote.
+    """
     for mention in mentions:
         if mention.repaired:
             return mention.label
-    counts = Counter(m.label for m in mentions)
-    return max(counts, key=lambda label: (counts[label], -[m.label for m in mentions].index(label)))
+    labels = [m.label for m in mentions]
+    if "FAC" in labels:
+        labels = [label for label in labels if label != "NORP"]
+    counts = Counter(labels)
+    return max(counts, key=lambda label: (counts[label], -labels.index(label)))
 
 
 def locate(name: str, mentions: Iterable[Mention], *, label: str, gazetteer: Gazetteer) -> Place | None:
