@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -278,7 +279,7 @@ def org_short_forms(ents: Iterable[SpacySpan], *, first_names: Collection[str] =
     "Rijnmond" for "SC Rijnmond". A short form two organisations share is left out."""
     forms: dict[str, set[str]] = {}
     for ent in ents:
-        name = clean_name(ent.text)
+        name = _clean(ent.text)
         words = name.split()
         if len(words) < 2 or not (ent.label_ == "ORG" or has_org_evidence(words)):
             continue
@@ -311,7 +312,7 @@ def repair_label(
     label = ent.label_
     if label not in REPAIRABLE_LABELS:
         return label, False
-    text = clean_name(ent.text)
+    text = _clean(ent.text)
     words = text.split()
     place = gazetteer.lookup(text)
     country = place is not None and place.kind in ("country", "continent")
@@ -336,6 +337,10 @@ def repair_label(
     if _in_place_context(ent, gazetteer):
         return _place_label(place), True
     return label, False
+
+
+# The same mention text is cleaned by several steps, and an article repeats its names.
+_clean = lru_cache(maxsize=8192)(clean_name)
 
 
 def _place_label(place: Place) -> str:
@@ -373,14 +378,15 @@ def _facility_name(ent: SpacySpan) -> bool:
     Not an adjective or a nationality ("the Russian airbase") nor an organisation's
     acronym ("a NATO base").
     """
+    root = ent.root
+    head = root.head
+    if root.dep_ not in ("compound", "nmod", "amod") or not ent.end <= head.i <= ent.end + 1:
+        return False
+    if not (_lemma(head) in FACILITY_NOUNS or head.lower_ in FACILITY_NOUNS):
+        return False
     if ent.label_ == "ORG" and ent.text.isupper():
         return False
-    if any(t.pos_ not in ("PROPN", "PUNCT") for t in ent):  # "Russian" is an adjective
-        return False
-    head = ent.root.head
-    if ent.root.dep_ not in ("compound", "nmod", "amod") or not ent.end <= head.i <= ent.end + 1:
-        return False
-    return _lemma(head) in FACILITY_NOUNS or head.lower_ in FACILITY_NOUNS
+    return all(t.pos_ in ("PROPN", "PUNCT") for t in ent)  # "Russian" is an adjective
 
 
 def _company_statement(ent: SpacySpan) -> bool:

@@ -10,7 +10,7 @@ gender-guesser list) followed by capitalised words ("Maarten Kuipersma").
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from cleanco.termdata import terms_by_country, terms_by_type
 
@@ -101,11 +101,18 @@ def is_legal_form(word: str) -> bool:
 
 def has_org_evidence(words: Sequence[str]) -> bool:
     """True when a name's words say organisation: a legal form first or last, or an organisation word."""
+    return _org_evidence(tuple(words))
+
+
+@lru_cache(maxsize=8192)
+def _org_evidence(words: tuple[str, ...]) -> bool:
     if not words:
         return False
     if len(words) > 1 and (is_legal_form(words[-1]) or is_legal_form(words[0])):
         return True
-    return any(w.strip(".,") in ORG_WORDS and not (i == 0 and w in NOT_FIRST_ORG_WORDS) for i, w in enumerate(words))
+    if words[0] in NOT_FIRST_ORG_WORDS:
+        words = words[1:]
+    return not ORG_WORDS.isdisjoint(w.strip(".,") for w in words)
 
 
 def has_person_evidence(words: Sequence[str], *, first_names: Collection[str] = ()) -> bool:
