@@ -62,7 +62,7 @@ def test_no_file_refers_to_a_path_outside_the_repository() -> None:
 @pytest.mark.parametrize(
     ("text", "where", "expected"),
     [
-        ("python3 ../shared/eval/score.py gold pred", "", ["../shared/eval/score.py"]),
+        ("python3 ../shared/eval/score.py gold pred", "", ["shared/eval", "../shared/eval/score.py"]),
         ('GOLD = "/work/eval-data/polnear-dev.jsonl"', "tests", ["/work/eval-data/polnear-dev.jsonl"]),
         ("see /home/alice/newswire/seeds", "", ["/home/alice/newswire/seeds"]),
         ('cd "$(dirname "$0")/../.."', "deploy/local", []),  # the root itself
