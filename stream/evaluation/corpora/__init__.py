@@ -38,7 +38,7 @@ def _polnear(git: str, split: str) -> tuple[str, str]:
 def _ggt(git: str, split: str) -> tuple[str, str]:
     built = ggt.build_ggt(git, split)
     quotes = sum(len(r["quotes"]) for r in built.records)
-    unplaced = f", {built.unplaced} annotated quotes without usable offsets skipped" if built.unplaced else ""
+    unplaced = f", skipped {built.unplaced} of the sheet's quotes without usable offsets" if built.unplaced else ""
     return _jsonl(built.records), f"{len(built.records)} articles, {quotes} quotes{unplaced}"
 
 
