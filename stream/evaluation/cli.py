@@ -55,7 +55,6 @@ def add_quotes(commands: Subparsers) -> None:
         "quote covering the largest share of its words, above the overlap (0.3 and 0.8 are reported). "
         "Of matched quotes: speaker and cue spans sharing a word with the gold ones, and the resolved "
         "name, strict and lenient (same last name). Figures are percentages.",
-        formatter_class=FORMATTER,
     )
     parser.add_argument("gold", metavar="GOLD", help="gold quotes, .jsonl (or .json: one record or a list)")
     parser.add_argument(
@@ -117,7 +116,6 @@ def add_entities(commands: Subparsers) -> None:
         "and dateline onwards) is rebuilt as text, tokens joined by spaces and sentences by line breaks, and "
         "enriched as the service does. Types: PERSON -> PER, ORG -> ORG, GPE/LOC/FAC -> LOC; MISC and other "
         "labels are not scored. A mention is right when its first token, last token and type match.",
-        formatter_class=FORMATTER,
     )
     parser.add_argument("gold", metavar="GOLD", help="CoNLL-style file")
     add_enrichment_options(parser)
