@@ -71,7 +71,12 @@ def print_entity_errors(documents: Sequence[Document], predicted: Mapping[str, s
         wrong = [("missed", m) for m in document.gold - found] + [("spurious", m) for m in found - document.gold]
         for kind, (first, last, label) in sorted(wrong, key=lambda w: w[1]):
             start, end = document.offsets[first][0], document.offsets[last][1]
-            line_start = document.text.rfind("\n", 0, start) + 1
-            line_end = document.text.find("\n", end)
-            line = document.text[line_start : line_end if line_end >= 0 else len(document.text)]
-            print(f"{document.id} {kind} {label} {document.text[start:end]!r} in: {line[:CONTEXT_CHARS]}")
+            print(f"{document.id} {kind} {label} {document.text[start:end]!r} in: {_around(document.text, start, end)}")
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """The sentence (line) holding text[start:end], cut to about CONTEXT_CHARS around it."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARS // 2)
+    line_end = text.find("\n", end)
+    line_end = min(line_end if line_end >= 0 else len(text), end + CONTEXT_CHARS // 2)
+    return text[line_start:line_end]

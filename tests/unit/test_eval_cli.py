@@ -76,6 +76,11 @@ def test_entities_scores_a_conll_file(tmp_path: Path) -> None:
     assert (figures["PER"]["gold"], figures["LOC"]["gold"], figures["ORG"]["gold"]) == (1, 1, 0)
     assert figures["micro"]["tp"] >= 1
 
+    (tmp_path / "wrong.txt").write_text(lines.replace("Paris B-LOC", "Paris B-ORG"), "utf-8")
+    listed = newswire("eval", "entities", str(tmp_path / "wrong.txt"), "--errors")
+    assert listed.returncode == 0, listed.stderr
+    assert "wrong-1 missed ORG 'Paris' in: Angela Merkel visited Paris on Monday ." in listed.stdout.decode()
+
 
 def one_line_error(result: subprocess.CompletedProcess[bytes], *, naming: str) -> None:
     assert result.returncode == 2
