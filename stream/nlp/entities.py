@@ -35,6 +35,7 @@ from stream.models import Entity, Span
 from stream.nlp.aliases import defined_acronyms, expand
 from stream.nlp.datelines import dateline_places
 from stream.nlp.evidence import ORG_WORDS, has_org_evidence, has_person_evidence, is_legal_form
+from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import Gazetteer, Place, load_gazetteer
 from stream.nlp.names import NameTable, build_name_table, clean_name
 from stream.nlp.results import team_names
@@ -160,7 +161,7 @@ def group_mentions(
     orgs = org_short_forms(ents, first_names=alone)
     groups: dict[str, list[Mention]] = {}
     names: dict[str, str] = {}
-    datelines = dateline_spans(doc, gazetteer, text=text)
+    datelines = dateline_spans(doc, gazetteer, text=text) if "GPE" in labels else []
     for span in datelines:
         mention = Mention(Span(span.text, span.start_char, span.end_char), "GPE", True, dateline=True)
         _add(groups, names, span.text.title(), mention)
@@ -233,7 +234,8 @@ def team_spans(doc: Doc, *, text: str) -> list[SpacySpan]:
 
 def mention_spans(doc: Doc, ents: Iterable[SpacySpan]) -> list[SpacySpan]:
     """The model's mentions, edges cleaned: no leading "the", no trailing numbers, spaces or dashes;
-    a mention running over a spaced dash ("CRICKET - SRI LANKA") or ending in ", <place>" is cut in two."""
+    a mention running over a spaced dash ("CRICKET - SRI LANKA"), and a place or facility over a comma
+    ("The Oval, London"), is cut in two."""
     spans = []
     for ent in ents:
         for start, end in _parts(ent):
@@ -392,7 +394,7 @@ def _facility_name(ent: SpacySpan) -> bool:
 def _company_statement(ent: SpacySpan) -> bool:
     """True for the subject of "said in a statement" that the text calls a company ("Safiri, a ... firm")."""
     root = ent.root
-    if root.dep_ != "nsubj" or _lemma(root.head) not in SPEECH_VERBS or is_first_name_span(ent):
+    if root.dep_ != "nsubj" or _lemma(root.head) not in SPEECH_VERBS or is_first_name(ent[0].text):
         return False
     in_statement = any(
         child.lower_ == "in" and any(_lemma(grand) == "statement" for grand in child.children)
@@ -403,10 +405,6 @@ def _company_statement(ent: SpacySpan) -> bool:
         _lemma(t) in COMPANY_NOUNS for child in root.children if child.dep_ in ("appos", "relcl") for t in child.subtree
     )
     return in_statement and company
-
-
-def is_first_name_span(ent: SpacySpan) -> bool:
-    return has_person_evidence([ent[0].text, "X"])
 
 
 def _speaks(ent: SpacySpan) -> bool:
