@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from stream import __version__
 from stream.models import Article, EnrichedArticle
 from stream.nlp.entities import extract_entities
+from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
 from stream.nlp.lemmas import speed_up_lemmatizer
 from stream.nlp.quotes import extract_quotes
@@ -96,6 +97,7 @@ def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
         nlp.add_pipe("newswire_paragraphs", before="parser")
     speed_up_lemmatizer(nlp)
     load_gazetteer(cache_dir)  # once per process, here rather than in the first article's time
+    is_first_name("Anna")  # reads the first-name list, likewise
     return nlp
 
 

@@ -128,3 +128,10 @@ def test_an_unreadable_file_builds_in_memory(tmp_path: Path, caplog: pytest.LogC
     table = open_gazetteer(tmp_path)
     assert isinstance(table.names, dict) and table.lookup("Syria") is not None
     assert "cannot be read" in caplog.text
+
+
+def test_a_short_name_in_capitals_is_a_place_only_when_case_is_a_style() -> None:
+    places = load_gazetteer()
+    assert places.lookup("OSLO") is None  # taken for an acronym, like "UN"
+    oslo = places.lookup("OSLO", any_case=True)
+    assert oslo is not None and (oslo.name, oslo.country_code) == ("Oslo", "NO")
