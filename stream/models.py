@@ -7,6 +7,7 @@ Offsets (`start`, `end`) are character offsets into the article body.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,9 @@ class Speaker:
 NO_SPEAKER = Speaker()
 
 
+QuoteKind = Literal["direct", "indirect", "mixed"]
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A quoted or reported statement: who said what, with which verb.
@@ -82,7 +86,7 @@ class Quote:
     """
 
     id: str
-    kind: str
+    kind: QuoteKind
     content: Span
     cue: Span | None
     speaker: Speaker = NO_SPEAKER
@@ -115,7 +119,7 @@ class QuoteEvent:
     quote_id: str
     article_id: str
     event_id: str
-    kind: str
+    kind: QuoteKind
     quote: str
     speaker: str | None
     speaker_name: str | None

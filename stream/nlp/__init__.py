@@ -19,6 +19,7 @@ from stream import __version__
 from stream.models import Article, EnrichedArticle
 from stream.nlp.entities import extract_entities
 from stream.nlp.gazetteer import load_gazetteer
+from stream.nlp.lexicon import DASHES
 from stream.nlp.quotes import extract_quotes
 
 # The quote rules read the parse, the NER and lemmas; nothing else is needed.
@@ -32,9 +33,6 @@ class EnrichmentFailure:
     article: Article
     error_type: str
     message: str
-
-
-DATELINE_DASHES = frozenset({"—", "–", "-", "--"})
 
 
 @Language.component("newswire_paragraphs")
@@ -68,7 +66,7 @@ def dateline_end(doc: Doc, start: int, *, longest: int = 12) -> int | None:
         return None
     seen_comma = False
     for token in doc[start + 1 : start + longest]:
-        if token.text in DATELINE_DASHES:
+        if token.text in DASHES:
             return token.i + 1 if seen_comma else None
         if "\n" in token.text:
             return None

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from stream.models import NO_SPEAKER
-from stream.nlp.cues import content_clause
-from stream.nlp.marks import find_quoted_regions
 from stream.nlp.quotes import extract_quotes, quote_id
+from stream.nlp.quotes.grammar import content_clause
+from stream.nlp.quotes.marks import find_quoted_regions
 
 
 def quotes_of(nlp, text, **options):

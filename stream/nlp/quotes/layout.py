@@ -7,24 +7,26 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from stream.nlp.marks import Region, find_quoted_regions, join_paragraph_runs
+from stream.models import QuoteKind
+from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
 
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """An unresolved quote: offsets of content and cue, token range of the speaker.
+    """An unresolved quote: where its content and cue are, and who speaks.
 
-    `inherits` marks a quote with no attribution of its own, which may continue the
-    statement before it.
+    `start_char`/`end_char` and `cue_chars` are character offsets (end exclusive);
+    `speaker_tokens` is an inclusive range of token indices. `inherits` marks a quote
+    with no attribution of its own, which may continue the statement before it.
     """
 
-    kind: str
-    start: int
-    end: int
-    cue: tuple[int, int] | None
-    speaker: tuple[int, int] | None
+    kind: QuoteKind
+    start_char: int
+    end_char: int
+    cue_chars: tuple[int, int] | None
+    speaker_tokens: tuple[int, int] | None
     inherits: bool = False
 
 

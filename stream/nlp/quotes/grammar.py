@@ -4,39 +4,23 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-# Verbs that introduce what someone said, wrote or holds to be true.
-REPORTING_VERBS = frozenset(
-    """
-    say tell add announce claim state note insist warn explain argue report write
-    suggest acknowledge admit confirm deny declare assert reply respond answer ask
-    recall observe predict promise vow pledge urge stress emphasize emphasise point
-    complain concede contend maintain reiterate remark reveal testify tweet post
-    caution exclaim joke quip counter charge allege indicate signal conclude agree
-    disclose mention comment boast brag recount scoff shout told wonder believe think
-    feel fear hope worry expect estimate acknowledge admit blast slam praise accuse
-    announce declare demand propose recommend speculate tout lament grumble
-    whisper yell cry muse opine reason inform assure remind show find conclude
-    decide learn hear read understand know realize realise guess suspect doubt
-    figure imply hint insinuate clarify elaborate continue go bark snap retort boom
-    thunder chant scream holler mutter murmur sigh read proclaim plead beg quote cite
-    rule determine interject interrupt shoot fire echo pen
-    confess mock beam scold chide gush crow fume rant recite rave taunt tease deadpan marvel
-    """.split()
-)
-
+from stream.nlp.lexicon import NON_SPEAKERS, QUESTION_VERBS, REPORTING_VERBS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
 # Relations through which a subjectless cue ("..., saying", "and added") borrows a subject.
 SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp", "prep"})
-# Relative pronouns ("who said") do speak; their antecedent gives the name.
-NON_SPEAKERS = frozenset({"this", "there", "what"})
 SUBJECT_SKIP_POS = frozenset({"PUNCT", "ADV", "AUX", "PART"})
+
+
+def lemma(token: Token) -> str:
+    """The token's lower-case lemma: every rule looks lemmas up through here."""
+    return token.lemma_.lower()
 
 
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS
+    return token.pos_ in ("VERB", "AUX") and lemma(token) in REPORTING_VERBS
 
 
 def content_clause(verb: Token) -> Token | None:
@@ -50,13 +34,9 @@ def content_clause(verb: Token) -> Token | None:
     return after[0] if after else clauses[0] if clauses else None
 
 
-# Verbs whose 'if'/'whether' clause is the question put ("Asked if he agreed, ...").
-QUESTION_VERBS = frozenset({"ask", "wonder", "question", "inquire"})
-
-
 def _is_question(verb: Token, child: Token) -> bool:
     """True for the 'if'/'whether' clause of a question verb, which the parse calls an adverbial."""
-    if child.dep_ != "advcl" or verb.lemma_.lower() not in QUESTION_VERBS:
+    if child.dep_ != "advcl" or lemma(verb) not in QUESTION_VERBS:
         return False
     return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in child.children)
 

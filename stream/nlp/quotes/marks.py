@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-OPENERS = frozenset("“„«")
-CLOSERS = frozenset("”»")
-AMBIGUOUS = frozenset('"‟″')
-ALL_MARKS = OPENERS | CLOSERS | AMBIGUOUS
-DOUBLED = frozenset("'`")
+from stream.nlp.lexicon import AMBIGUOUS_MARKS, CLOSING_MARKS, DOUBLED_MARKS, OPENING_MARKS
+
+ALL_MARKS = OPENING_MARKS | CLOSING_MARKS | AMBIGUOUS_MARKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +47,11 @@ def _is_opening(text: str, i: int, *, inside: bool) -> bool:
     """Decide whether the mark at `i` opens (True) or closes (False) a quote."""
     ch = text[i]
     if not inside:
-        if ch in CLOSERS:
+        if ch in CLOSING_MARKS:
             # A stray closer outside a quote opens one only when it plainly sits before a word.
             return _looks_like_opener(text, i)
         return True
-    if ch in OPENERS:
+    if ch in OPENING_MARKS:
         # Mismatched marks ("“...“" or "“...,\"") are common; trust the context.
         return not _looks_like_closer(text, i)
     return False
@@ -75,7 +73,7 @@ def find_quoted_regions(text: str) -> list[Region]:
         if skip:
             skip = False
             continue
-        if ch in DOUBLED and text[i + 1 : i + 2] == ch:
+        if ch in DOUBLED_MARKS and text[i + 1 : i + 2] == ch:
             # Typewriter doubles ('' and ``) stand for one double quote mark.
             skip = True
             ch = '"'
@@ -89,19 +87,19 @@ def find_quoted_regions(text: str) -> list[Region]:
         width = 2 if skip else 1
         if open_at is None:
             if _is_opening(text, i, inside=False):
-                open_at, straight, inner = i + width, ch in AMBIGUOUS, 0
+                open_at, straight, inner = i + width, ch in AMBIGUOUS_MARKS, 0
             continue
-        if straight and ch in OPENERS and not _looks_like_closer(text, i):
+        if straight and ch in OPENING_MARKS and not _looks_like_closer(text, i):
             inner += 1
             continue
-        if straight and ch in CLOSERS and inner:
+        if straight and ch in CLOSING_MARKS and inner:
             inner -= 1
             continue
         if _is_opening(text, i, inside=True):
             # An opener inside an open quote: treat the old one as unclosed and restart.
             if i > open_at:
                 regions.append(Region(open_at, i, closed=False))
-            open_at, straight, inner = i + width, ch in AMBIGUOUS, 0
+            open_at, straight, inner = i + width, ch in AMBIGUOUS_MARKS, 0
             continue
         if i > open_at:
             regions.append(Region(open_at, i))

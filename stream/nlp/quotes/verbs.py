@@ -7,25 +7,30 @@ quoted. Which regions a rule used is recorded in `claimed`, for the region rules
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from spacy.tokens import Token
 
-from stream.nlp.cues import (
-    QUESTION_VERBS,
+from stream.models import QuoteKind
+from stream.nlp.lexicon import QUESTION_VERBS
+from stream.nlp.quotes.grammar import (
     according_to,
     content_clause,
     cue_offsets,
     find_subject,
     is_reporting_verb,
+    lemma,
     subject_before,
     token_span_offsets,
 )
-from stream.nlp.layout import Attribution, Layout, is_word, speaker_range
+from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
 
 
-def _classify_clause(layout: Layout, first: int, last: int) -> tuple[str, int, int, list[int]]:
+def _classify_clause(layout: Layout, first: int, last: int) -> tuple[QuoteKind, int, int, list[int]]:
     """Kind, offsets and touched regions of a content clause over tokens first..last."""
     doc = layout.doc
     start, end = token_span_offsets(doc, first, last)
@@ -85,21 +90,26 @@ def _follows_comma(verb: Token) -> bool:
     return left > verb.sent.start and verb.doc[left - 1].text == ","
 
 
-def _clause_attributions(
-    layout: Layout,
-    cue_token: Token,
-    span: tuple[int, int],
-    subject: Token,
-    cue: tuple[int, int],
-    claimed: set[int],
-) -> list[Attribution]:
-    first, last = span
+@dataclass(frozen=True, slots=True)
+class VerbMatch:
+    """What a verb rule found: the cue word, the content's inclusive token range,
+    the speaking subject, and the cue's character offsets."""
+
+    cue_token: Token
+    content_tokens: tuple[int, int]
+    subject: Token
+    cue_chars: tuple[int, int]
+
+
+def _clause_attributions(layout: Layout, match: VerbMatch, claimed: set[int]) -> list[Attribution]:
+    first, last = match.content_tokens
     if first > last:
         return []
     kind, start, end, touched = _classify_clause(layout, first, last)
+    cue_token, cue = match.cue_token, match.cue_chars
     # "Asked if ..., she said": the subject is who was asked, not who asked.
-    asked_of = cue_token.tag_ == "VBN" and cue_token.lemma_.lower() in QUESTION_VERBS
-    speaker = None if asked_of else speaker_range(layout, subject, cue=cue_token)
+    asked_of = cue_token.tag_ == "VBN" and lemma(cue_token) in QUESTION_VERBS
+    speaker = None if asked_of else speaker_range(layout, match.subject, cue=cue_token)
     if kind == "direct":
         fresh = [i for i in touched if i not in claimed]
         claimed.update(touched)
@@ -136,38 +146,61 @@ def _misattached_reporter(layout: Layout, verb: Token) -> tuple[Token, Token] | 
     return None
 
 
+def reported_clause(layout: Layout, token: Token) -> VerbMatch | None:
+    """'X said [that ...]': a reporting verb and the clause it governs."""
+    if not is_reporting_verb(token):
+        return None
+    clause = content_clause(token)
+    if clause is None:
+        return None
+    subject = find_subject(token) or subject_before(token)
+    if subject is None or subject.i == clause.i:
+        return None
+    span = _clause_range(token, clause)
+    outer = _misattached_reporter(layout, token)
+    if outer is not None:
+        # 'X told reporters before the meeting that he believed ...': the whole
+        # "he believed ..." is what X told.
+        inner = token
+        token, subject = outer
+        span = _clause_range(token, inner)
+    return VerbMatch(token, span, subject, cue_offsets(token))
+
+
+def parenthetical(layout: Layout, token: Token) -> VerbMatch | None:
+    """'X, he said, Y' and 'X, said Y': a reporting verb with no clause of its own."""
+    if not is_reporting_verb(token) or content_clause(token) is not None:
+        return None
+    subject = find_subject(token) or subject_before(token)
+    if subject is None:
+        return None
+    span = _parenthetical_content(token)
+    return None if span is None else VerbMatch(token, span, subject, cue_offsets(token))
+
+
+def according_to_phrase(layout: Layout, token: Token) -> VerbMatch | None:
+    """'..., according to X': the clause the phrase is attached to."""
+    pair = according_to(token)
+    if pair is None:
+        return None
+    to, subject = pair
+    return VerbMatch(token, _according_content(token), subject, (token.idx, to.idx + len(to.text)))
+
+
+VerbRule = Callable[[Layout, Token], VerbMatch | None]
+# Tried in order on every word outside quotes; the first match wins.
+VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase)
+
+
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """Attributions from every reporting verb and "according to" outside quotes."""
     out: list[Attribution] = []
     for token in layout.doc:
         if layout.in_quote(token):
             continue
-        if is_reporting_verb(token):
-            clause = content_clause(token)
-            subject = find_subject(token) or subject_before(token)
-            if clause is None:
-                found = _parenthetical_content(token) if subject is not None else None
-                if found is None or subject is None:
-                    continue
-                span = found
-            elif subject is None or subject.i == clause.i:
-                continue
-            else:
-                span = _clause_range(token, clause)
-                outer = _misattached_reporter(layout, token)
-                if outer is not None:
-                    # 'X told reporters before the meeting that he believed ...': the
-                    # whole "he believed ..." is what X told.
-                    inner = token
-                    token, subject = outer
-                    span = _clause_range(token, inner)
-            cue = cue_offsets(token)
-        else:
-            pair = according_to(token)
-            if pair is None:
-                continue
-            to, subject = pair
-            span = _according_content(token)
-            cue = (token.idx, to.idx + len(to.text))
-        out.extend(_clause_attributions(layout, token, span, subject, cue, claimed))
+        for rule in VERB_RULES:
+            match = rule(layout, token)
+            if match is not None:
+                out.extend(_clause_attributions(layout, match, claimed))
+                break
     return out

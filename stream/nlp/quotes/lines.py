@@ -3,8 +3,9 @@ and interview transcripts ("FALLIN: Well, I think ...")."""
 
 from __future__ import annotations
 
-from stream.nlp.cues import token_span_offsets
-from stream.nlp.layout import Attribution, Layout
+from stream.models import QuoteKind
+from stream.nlp.quotes.grammar import token_span_offsets
+from stream.nlp.quotes.layout import Attribution, Layout
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
@@ -51,7 +52,7 @@ def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribu
         touched = {layout.token_region[i] for i in range(colon + 1, last + 1)} - {-1}
         regions = [layout.regions[i] for i in sorted(touched)]
         inside = sum(r.end - r.start for r in regions)
-        kind = "direct" if regions and inside >= 0.8 * (end - start) else "mixed" if regions else "indirect"
+        kind: QuoteKind = "direct" if regions and inside >= 0.8 * (end - start) else "mixed" if regions else "indirect"
         claimed.update(touched)
         cue = (doc[colon].idx, doc[colon].idx + 1)
         out.append(Attribution(kind, start, end, cue, (first, colon - 1)))

@@ -1,0 +1,82 @@
+"""Every word list the quote rules use, once: sorted, grouped by what the rules do with it.
+
+Verbs are lemmas (compared with `token.lemma_.lower()`); other lists are lower-case
+token texts. A list that only one rule needs still lives here, so that a reader
+can see the whole vocabulary of the rules in one place.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- Reporting verbs -------------------------------------------------------------
+
+# Speech and writing acts: what someone said or wrote.
+SPEECH_VERBS = _words(
+    """
+    accuse acknowledge add admit agree allege announce answer argue ask assert assure
+    bark beam beg blast boast boom brag caution charge chant chide cite claim clarify
+    comment complain concede confess confirm contend continue counter crow cry deadpan
+    declare demand deny disclose echo elaborate emphasise emphasize exclaim explain fire
+    fume go grumble gush hint holler imply indicate inform insinuate insist interject
+    interrupt joke lament maintain marvel mention mock murmur muse mutter note observe
+    opine pen plead pledge point post praise predict proclaim promise propose quip
+    quote rant rave recall recite recommend recount reiterate remark remind reply
+    report respond retort reveal say scold scoff scream shoot shout sigh signal slam
+    snap speculate state stress suggest taunt tease tell testify thunder tout tweet urge
+    vow warn whisper write yell
+    """
+)
+
+# Thought, feeling, perception and discovery: attributions, but not statements.
+THOUGHT_VERBS = _words(
+    """
+    believe conclude decide determine doubt estimate expect fear feel figure find guess
+    hear hope know learn read realise realize reason rule show suspect think understand
+    wonder worry
+    """
+)
+
+# Every verb that cues an attribution of either act.
+REPORTING_VERBS = SPEECH_VERBS | THOUGHT_VERBS
+
+# Verbs whose "if"/"whether" clause is the question put ("Asked if he agreed, ...").
+QUESTION_VERBS = _words("ask inquire question wonder")
+
+# Verbs whose object is the listener ('"X." he told reporters'), not the statement.
+ADDRESSING_VERBS = _words("answer ask assure inform remind tell urge warn")
+
+# --- Words that never speak ------------------------------------------------------
+
+# Subjects of a reporting verb that are not speakers ("There was said to be ...",
+# "What he said ..."). Relative pronouns ("who said") do speak: their antecedent
+# gives the name.
+NON_SPEAKERS = _words("there this what")
+
+# Subjects that cannot introduce a statement with a colon ('It read as follows: "..."').
+NOT_COLON_SPEAKERS = NON_SPEAKERS | _words("here it that these")
+
+# --- Punctuation -------------------------------------------------------------------
+
+# Dashes that end a dateline or set a headline apart from the names after it.
+DASHES = frozenset({"-", "--", "–", "—"})
+
+# Tokens that join proper names into one speaker ("Jane Roe and John Doe:").
+NAME_JOINERS = frozenset({"&", ",", ".", "and"})
+
+# Tokens that end a sentence for the rules that look back from a quote.
+SENTENCE_END = frozenset({"!", ".", ";", "?"})
+
+# Quote-mark tokens as spaCy splits them, before and after quoted words.
+OPENING_TOKENS = frozenset({'"', "''", "``", "«", "“", "„"})
+CLOSING_TOKENS = frozenset({'"', "''", "»", "’", "”"})
+
+# Quote-mark characters, for pairing marks over the raw text.
+OPENING_MARKS = frozenset("«“„")
+CLOSING_MARKS = frozenset("»”")
+AMBIGUOUS_MARKS = frozenset('"‟″')
+# Typewriter doubles ('' and ``) stand for one double quote mark.
+DOUBLED_MARKS = frozenset("'`")
