@@ -75,6 +75,10 @@ NO_SPEAKER = Speaker()
 
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
+# "statement": a speech or writing act (said, wrote, announced, according to);
+# "thought": an attribution that is not one (believed, found, heard, a wording
+# quoted in a description), kept only when all attributions are asked for.
+Act = Literal["statement", "thought"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class Quote:
     content: Span
     cue: Span | None
     speaker: Speaker = NO_SPEAKER
+    act: Act = "statement"
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ SPEECH_VERBS = _words(
     interrupt joke lament maintain marvel mention mock murmur muse mutter note observe
     opine pen plead pledge point post praise predict proclaim promise propose quip
     quote rant rave recall recite recommend recount reiterate remark remind reply
-    report respond retort reveal say scold scoff scream shoot shout sigh signal slam
+    report respond retort reveal say scold scoff scream shoot shout sigh slam
     snap speculate state stress suggest taunt tease tell testify thunder tout tweet urge
     vow warn whisper write yell
     """
@@ -35,16 +35,42 @@ SPEECH_VERBS = _words(
 THOUGHT_VERBS = _words(
     """
     believe conclude decide determine doubt estimate expect fear feel figure find guess
-    hear hope know learn read realise realize reason rule show suspect think understand
+    hear hope know learn read realise realize reason rule show signal suspect think understand
     wonder worry
     """
 )
+
+# Speech verbs that, with evidence as the subject ("a review of the data suggests"),
+# present a finding rather than a statement.
+EVIDENCE_VERBS = _words("indicate suggest")
+EVIDENCE_NOUNS = _words(
+    """
+    analysis data datum evidence figure finding model number poll record research result
+    review statistic study survey test trend
+    """
+)
+
+# Entity labels of subjects that can make a statement.
+SPEAKING_ENTITIES = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+
+# Verbs that put a quoted wording in someone's mouth ('called the allegation "false"');
+# they cue a quote only around a quoted fragment, never a clause.
+NAMING_VERBS = _words("brand call describe dub express label term voice")
 
 # Every verb that cues an attribution of either act.
 REPORTING_VERBS = SPEECH_VERBS | THOUGHT_VERBS
 
 # Verbs whose "if"/"whether" clause is the question put ("Asked if he agreed, ...").
 QUESTION_VERBS = _words("ask inquire question wonder")
+
+# Words that open a question rather than a statement ("asked whether X").
+QUESTION_WORDS = _words("how if what when where whether which who why")
+
+# Verbs that keep the speech they govern from happening ("declined to say").
+UNREALISING_VERBS = _words("decline expect fail have intend need plan refuse want")
+
+# Auxiliaries of speech that has not happened ("will argue", "could say").
+MODALS = _words("can could may might must shall should will")
 
 # Verbs whose object is the listener ('"X." he told reporters'), not the statement.
 ADDRESSING_VERBS = _words("answer ask assure inform remind tell urge warn")

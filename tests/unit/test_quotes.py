@@ -105,11 +105,6 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "The mayor praised the workers, calling them “the best crew in the state.”",
             [("mixed", "them “the best crew in the state.", "calling", "The mayor")],
         ),
-        # A verb governing the reporting verb is part of the cue.
-        (
-            "The governor refused to concede that the plan had failed.",
-            [("indirect", "the plan had failed", "refused to concede", "The governor")],
-        ),
         # Names between a dash and a colon speak, however long the headline before them.
         (
             "Intro text.\nTHE POLLS WERE RIGHT ALL ALONG, SURVEY SHOWS - Jane Roe and John Doe: "
@@ -145,31 +140,6 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "Jealous told reporters before the meeting that he believed the party should raise the wage.",
             [("indirect", "he believed the party should raise the wage", "told", "Jealous")],
         ),
-        # A fragment inside a content clause is cued by the verb that governs the clause.
-        (
-            "The senator is questioning whether the mayor would have attended the service "
-            "“if it were held in a mosque.”",
-            [
-                (
-                    "mixed",
-                    "the mayor would have attended the service “if it were held in a mosque.",
-                    "questioning",
-                    "The senator",
-                )
-            ],
-        ),
-        # The 'if' clause of a question verb is what was asked; who was asked does not speak.
-        (
-            "He asked if they planned to attend the meeting in the fall.",
-            [("indirect", "they planned to attend the meeting in the fall", "asked", "He")],
-        ),
-        (
-            "Asked if he thought the plan would work, Devine said he was not sure.",
-            [
-                ("indirect", "he thought the plan would work", "Asked", None),
-                ("indirect", "he was not sure", "said", "Devine"),
-            ],
-        ),
         # A sentence closed by a colon introduces the quote after it: its verb is the cue.
         (
             "When the governor died, the former president released the following statement:\n\n"
@@ -188,11 +158,6 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
             "Intro text.\nFLOODS HIT THE COAST “The water rose faster than anyone expected this year.” [Reuters.]",
             [("direct", "The water rose faster than anyone expected this year.", "Reuters", "Reuters")],
         ),
-        # The governing verb joins the cue across a short aside.
-        (
-            "And he refused, generally, to concede that the plan had failed.",
-            [("indirect", "the plan had failed", "refused, generally, to concede", "he")],
-        ),
         # Less common verbs of saying are cues too.
         ("“This is a big win for me,” he confessed.", [("direct", "This is a big win for me,", "confessed", "he")]),
         (
@@ -202,6 +167,96 @@ def test_split_quotes_keep_both_parts(nlp, text, expected):
     ],
 )
 def test_cue_belongs_to_the_right_quote(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb governing the reporting verb is part of the cue.
+        (
+            "The governor refused to concede that the plan had failed.",
+            [("indirect", "the plan had failed", "refused to concede", "The governor", "thought")],
+        ),
+        # The governing verb joins the cue across a short aside.
+        (
+            "And he refused, generally, to concede that the plan had failed.",
+            [("indirect", "the plan had failed", "refused, generally, to concede", "he", "thought")],
+        ),
+        # A fragment inside a content clause is cued by the verb that governs the clause.
+        (
+            "The senator is questioning whether the mayor would have attended the service "
+            "“if it were held in a mosque.”",
+            [
+                (
+                    "mixed",
+                    "the mayor would have attended the service “if it were held in a mosque.",
+                    "questioning",
+                    "The senator",
+                    "thought",
+                )
+            ],
+        ),
+        # The 'if' clause of a question verb is what was asked; who was asked does not speak.
+        (
+            "He asked if they planned to attend the meeting in the fall.",
+            [("indirect", "they planned to attend the meeting in the fall", "asked", "He", "thought")],
+        ),
+        (
+            "Asked if he thought the plan would work, Devine said he was not sure.",
+            [
+                ("indirect", "he thought the plan would work", "Asked", None, "thought"),
+                ("indirect", "he was not sure", "said", "Devine", "statement"),
+            ],
+        ),
+        # Beliefs, perceptions and findings are attributions, not statements.
+        (
+            "Investors fear that rates will rise again before the summer.",
+            [("indirect", "rates will rise again before the summer", "fear", "Investors", "thought")],
+        ),
+        (
+            "A review of the records suggests that the agency overspent by millions.",
+            [("indirect", "the agency overspent by millions", "suggests", "A review of the records", "thought")],
+        ),
+        (
+            "The minister suggested that the agency had overspent by millions.",
+            [("indirect", "the agency had overspent by millions", "suggested", "The minister", "statement")],
+        ),
+    ],
+)
+def test_all_attributions_mark_thoughts_and_unrealised_speech(nlp, text, expected):
+    quotes = quotes_of(nlp, text, attributions="all")
+    assert [(*row, q.act) for row, q in zip(summary(quotes), quotes, strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Thought, feeling, perception and discovery are not statements.
+        ("Investors fear that rates will rise again before the summer.", []),
+        ("The survey found that most tenants pay more than a third of their income in rent.", []),
+        ("She believes the council will approve the plan next month.", []),
+        ("Police learned that the suspect had left the country in March.", []),
+        # Speech that did not happen states nothing.
+        ("It did not say whether it would appeal.", []),
+        ("The company declined to say how many jobs would go.", []),
+        ("The spokesman would not comment on the talks with the union.", []),
+        ("The agency refused to confirm that the director had resigned.", []),
+        # A question put is not a statement of its content.
+        ("Asked whether the labor market was cooling, the chair pointed to wages.", []),
+        ("Reporters asked if the minister would resign over the report.", []),
+        # Statements stay.
+        (
+            "The minister said that the budget would be balanced by 2027.",
+            [("indirect", "the budget would be balanced by 2027", "said", "The minister")],
+        ),
+        (
+            "The union warned that members would strike in the spring.",
+            [("indirect", "members would strike in the spring", "warned", "The union")],
+        ),
+    ],
+)
+def test_statements_only_by_default(nlp, text, expected):
     assert summary(quotes_of(nlp, text)) == expected
 
 

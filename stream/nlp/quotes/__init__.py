@@ -20,6 +20,7 @@ separate steps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from spacy.tokens import Doc
 
@@ -31,7 +32,10 @@ from stream.nlp.quotes.lines import speaker_line_attributions
 from stream.nlp.quotes.regions import adjacent_cue_attributions, region_attributions
 from stream.nlp.quotes.verbs import verb_attributions
 
-__all__ = ["ATTRIBUTION_RULES", "extract_quotes", "find_attributions", "quote_id"]
+__all__ = ["ATTRIBUTION_RULES", "Attributions", "extract_quotes", "find_attributions", "quote_id"]
+
+# "statements": what someone said or wrote; "all": also thoughts, beliefs and perceptions.
+Attributions = Literal["statements", "all"]
 
 AttributionRule = Callable[[Layout, set[int]], list[Attribution]]
 
@@ -45,24 +49,35 @@ ATTRIBUTION_RULES: tuple[AttributionRule, ...] = (
 )
 
 
-def find_attributions(layout: Layout, *, join_split: bool = False) -> list[Attribution]:
-    """All attributions in the article, sorted by content start, repeats dropped."""
+def find_attributions(
+    layout: Layout, *, attributions: Attributions = "statements", join_split: bool = False
+) -> list[Attribution]:
+    """All attributions in the article, sorted by content start, repeats dropped.
+
+    Thoughts are found in either case, so that a region a thought verb governs is
+    not taken for a statement by a later rule; with "statements" they are dropped.
+    """
     claimed: set[int] = set()
     found: list[Attribution] = []
     for rule in ATTRIBUTION_RULES:
         found.extend(rule(layout, claimed))
     found = drop_repeats(sorted(found, key=lambda a: (a.start_char, -a.end_char)))
+    if attributions == "statements":
+        found = [a for a in found if a.act == "statement"]
     return join_split_parts(layout.text, found) if join_split else found
 
 
-def extract_quotes(doc: Doc, *, article_id: str = "", join_split: bool = False) -> list[Quote]:
+def extract_quotes(
+    doc: Doc, *, article_id: str = "", attributions: Attributions = "statements", join_split: bool = False
+) -> list[Quote]:
     """Quotes in `doc`, sorted by content start.
 
-    By default each part of '"X," he said, "Y."' is its own quote (content inside the
-    marks). `join_split=True` returns one quote per interrupted statement, the
-    convention of annotated corpora such as PolNeAR.
+    `attributions="all"` also returns thoughts, beliefs and perceptions (`act` =
+    "thought"), the convention of corpora such as PolNeAR. By default each part of
+    '"X," he said, "Y."' is its own quote (content inside the marks);
+    `join_split=True` returns one quote per interrupted statement.
     """
     table = build_name_table(doc)
     layout = build_layout(doc)
-    found = find_attributions(layout, join_split=join_split)
+    found = find_attributions(layout, attributions=attributions, join_split=join_split)
     return assemble_quotes(layout, found, table=table, article_id=article_id)

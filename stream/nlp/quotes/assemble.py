@@ -52,7 +52,7 @@ def join_split_parts(text: str, found: list[Attribution]) -> list[Attribution]:
         if joined and _continues(text, joined[-1], item):
             last = joined[-1]
             joined[-1] = Attribution(
-                last.kind, last.start_char, item.end_char, last.cue_chars, last.speaker_tokens, last.inherits
+                last.kind, last.start_char, item.end_char, last.cue_chars, last.speaker_tokens, last.inherits, last.act
             )
         else:
             joined.append(item)
@@ -105,7 +105,6 @@ def assemble_quotes(layout: Layout, found: list[Attribution], *, table: NameTabl
         if speaker.name is not None:
             speakers.append(speaker)
         start, end = item.start_char, item.end_char
-        quotes.append(
-            Quote(quote_id(article_id, start, end), item.kind, Span(text[start:end], start, end), cue, speaker)
-        )
+        content = Span(text[start:end], start, end)
+        quotes.append(Quote(quote_id(article_id, start, end), item.kind, content, cue, speaker, item.act))
     return quotes

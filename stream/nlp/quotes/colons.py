@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from stream.nlp.lexicon import DASHES, NAME_JOINERS, NOT_COLON_SPEAKERS
-from stream.nlp.quotes.grammar import cue_offsets, find_subject
+from stream.models import Act
+from stream.nlp.lexicon import DASHES, NAME_JOINERS, NOT_COLON_SPEAKERS, THOUGHT_VERBS
+from stream.nlp.quotes.grammar import cue_offsets, find_subject, lemma
 from stream.nlp.quotes.layout import SPEAKER_POS, Attribution, Layout, speaker_range
 from stream.nlp.quotes.marks import Region
 
@@ -23,7 +24,9 @@ def introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attrib
     speaker = speaker_range(layout, subject, cue=verb)
     if speaker is None:
         return None
-    return Attribution("direct", region.start, region.end, cue_offsets(verb), speaker)
+    # Any verb that introduces quoted words ("released the following statement:") states them.
+    act: Act = "thought" if lemma(verb) in THOUGHT_VERBS else "statement"
+    return Attribution("direct", region.start, region.end, cue_offsets(verb), speaker, act=act)
 
 
 MAX_HEADED_NAME_TOKENS = 8

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from stream.nlp.lexicon import NON_SPEAKERS, QUESTION_VERBS, REPORTING_VERBS
+from stream.models import Act
+from stream.nlp.lexicon import (
+    EVIDENCE_NOUNS,
+    EVIDENCE_VERBS,
+    MODALS,
+    NAMING_VERBS,
+    NON_SPEAKERS,
+    QUESTION_VERBS,
+    QUESTION_WORDS,
+    REPORTING_VERBS,
+    SPEECH_VERBS,
+    UNREALISING_VERBS,
+)
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
@@ -21,6 +33,45 @@ def lemma(token: Token) -> str:
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
     return token.pos_ in ("VERB", "AUX") and lemma(token) in REPORTING_VERBS
+
+
+def act_of(verb: Token, *, subject: Token | None = None) -> Act:
+    """Whether `verb` reports a statement or a thought.
+
+    A speech verb states, unless it presents evidence and no one speaks ("a review
+    of the data suggests"); any other verb reports a thought or a description.
+    """
+    word = lemma(verb)
+    if verb.lower_ == "according" or word in NAMING_VERBS:
+        return "statement"
+    if word not in SPEECH_VERBS:
+        return "thought"
+    if word in EVIDENCE_VERBS and subject is not None and lemma(subject) in EVIDENCE_NOUNS:
+        return "thought"
+    return "statement"
+
+
+def is_unrealised(verb: Token) -> bool:
+    """True for speech that did not or may not happen: "did not say", "declined to say",
+    "would not comment", "will argue", "wants to know"."""
+    head = verb.head
+    if _negated_or_modal(verb):
+        return True
+    if verb.dep_ != "xcomp" or head.i == verb.i:
+        return False
+    return lemma(head) in UNREALISING_VERBS or _negated_or_modal(head)
+
+
+def _negated_or_modal(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ == "aux" and lemma(c) in MODALS) for c in verb.children if c.i < verb.i)
+
+
+def is_question(clause: Token) -> bool:
+    """True for a clause that asks ("whether X", "if X", "what X"): the question put, not a statement."""
+    first = clause.left_edge
+    return first.lower_ in QUESTION_WORDS or any(
+        c.dep_ == "mark" and c.lower_ in QUESTION_WORDS for c in clause.children
+    )
 
 
 def content_clause(verb: Token) -> Token | None:

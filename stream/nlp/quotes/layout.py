@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from stream.models import QuoteKind
+from stream.models import Act, QuoteKind
 from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
@@ -19,7 +19,8 @@ class Attribution:
 
     `start_char`/`end_char` and `cue_chars` are character offsets (end exclusive);
     `speaker_tokens` is an inclusive range of token indices. `inherits` marks a quote
-    with no attribution of its own, which may continue the statement before it.
+    with no attribution of its own, which may continue the statement before it;
+    `act` tells a statement from a thought.
     """
 
     kind: QuoteKind
@@ -28,6 +29,7 @@ class Attribution:
     cue_chars: tuple[int, int] | None
     speaker_tokens: tuple[int, int] | None
     inherits: bool = False
+    act: Act = "statement"
 
 
 @dataclass(frozen=True, slots=True)

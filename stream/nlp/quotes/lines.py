@@ -1,14 +1,24 @@
-"""'Name: statement' lines, as in headlines ("Sanders: Clinton Email Story Has Moved")
-and interview transcripts ("FALLIN: Well, I think ...")."""
+"""'Name: statement' lines, as in interview transcripts ("FALLIN: Well, I think ...").
+
+The name must be someone the article names elsewhere (a person or organisation),
+so that labels ("WATCH:", "ENERGY:", "BREXIT VOTE:") are not speakers, and the
+line must read as a sentence, not a headline in title case ("Sanders: Clinton
+Email Story Has Moved").
+"""
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from stream.models import QuoteKind
+from stream.nlp.lexicon import SPEAKING_ENTITIES
 from stream.nlp.quotes.grammar import token_span_offsets
 from stream.nlp.quotes.layout import Attribution, Layout
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
+# A line whose words are mostly capitalised is a headline.
+MAX_CAPITALISED_SHARE = 0.6
 NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT"})
 
 
@@ -34,6 +44,22 @@ def _name_before_colon(layout: Layout, first: int) -> int | None:
     return None
 
 
+def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
+    """True when the name's last word ends a person or organisation named outside the line."""
+    word = doc[colon - 1].lower_
+    return any(
+        ent.label_ in SPEAKING_ENTITIES and ent.label_ != "GPE" and ent[-1].lower_ == word
+        for ent in doc.ents
+        if not first <= ent.start < colon
+    )
+
+
+def _is_headline(doc: Doc, first: int, last: int) -> bool:
+    words = [t for t in doc[first : last + 1] if t.is_alpha]
+    capitalised = sum(1 for t in words if t.text[0].isupper())
+    return bool(words) and capitalised > MAX_CAPITALISED_SHARE * len(words)
+
+
 def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """One attribution per line opened by 'Name:'; content runs to the end of the line."""
     doc = layout.doc
@@ -46,7 +72,7 @@ def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribu
         while last + 1 < len(doc) and "\n" not in doc[last + 1].text:
             last += 1
         words = sum(1 for i in range(colon + 1, last + 1) if not doc[i].is_punct)
-        if words < MIN_CONTENT_WORDS:
+        if words < MIN_CONTENT_WORDS or _is_headline(doc, colon + 1, last) or not _named_elsewhere(doc, first, colon):
             continue
         start, end = token_span_offsets(doc, colon + 1, last)
         touched = {layout.token_region[i] for i in range(colon + 1, last + 1)} - {-1}

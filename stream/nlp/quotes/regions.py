@@ -15,6 +15,7 @@ from spacy.tokens import Token
 from stream.nlp.lexicon import ADDRESSING_VERBS, CLOSING_TOKENS, OPENING_TOKENS, SENTENCE_END
 from stream.nlp.quotes.colons import colon_attribution, headed_name, introducing_sentence
 from stream.nlp.quotes.grammar import (
+    act_of,
     cue_offsets,
     find_subject,
     is_reporting_verb,
@@ -23,7 +24,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
-from stream.nlp.quotes.marks import Region
+from stream.nlp.quotes.marks import ALL_MARKS, Region
 
 ADJACENT_WINDOW = 12
 MIN_LONE_QUOTE_WORDS = 6
@@ -148,7 +149,7 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
             if _belongs_before(layout, token, begin) or _opens_own_statement(layout, token, begin):
                 return None
             speaker = _verb_speaker(layout, token, begin, i - 1)
-            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker)
+            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker, act=act_of(token))
         seen += 1
         if seen > ADJACENT_WINDOW:
             return None
@@ -185,7 +186,7 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
             break
         if is_reporting_verb(token):
             speaker = _verb_speaker(layout, token, token.i + 1, lead.i - 1)
-            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker)
+            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker, act=act_of(token))
         seen += is_word(token)
         if seen > window:
             break
@@ -273,17 +274,34 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
         return None
     start, stop = token_span_offsets(doc, first, last)
     start, stop = min(start, region.start), max(stop, region.end)
-    return Attribution("mixed", start, stop, cue_offsets(verb), speaker_range(layout, subject, cue=verb))
+    speaker = speaker_range(layout, subject, cue=verb)
+    return Attribution("mixed", start, stop, cue_offsets(verb), speaker, act=act_of(verb, subject=subject))
 
 
 def _opens_paragraph(text: str, region: Region) -> bool:
     return region.start <= 1 or text[: region.start - 1].rstrip(" \t").endswith("\n")
 
 
+def _goes_on_after_cue(layout: Layout, region: Region) -> bool:
+    """'"X," Kaine said. "Y."': a quote after the sentence that attributed the quote before it."""
+    index = layout.region_at(region.start)
+    if index < 1:
+        return False
+    gap = layout.text[layout.regions[index - 1].end : region.start]
+    return (
+        "\n" not in gap and gap.rstrip(" " + "".join(ALL_MARKS)).endswith(".") and len(gap.split()) <= ADJACENT_WINDOW
+    )
+
+
 def lone_quote(layout: Layout, region: Region) -> Attribution | None:
-    """A quote with no cue of its own, kept when it reads as a statement."""
+    """A quote with no cue of its own, kept when it reads as a statement: long enough,
+    opening a paragraph, or going on right after an attributed quote."""
     words = len(layout.text[region.start : region.end].split())
-    if words < 3 or (words < MIN_LONE_QUOTE_WORDS and not _opens_paragraph(layout.text, region)):
+    if words < 3:
+        return None
+    if words < MIN_LONE_QUOTE_WORDS and not (
+        _opens_paragraph(layout.text, region) or _goes_on_after_cue(layout, region)
+    ):
         return None
     return Attribution("direct", region.start, region.end, None, None, inherits=True)
 

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from stream.models import QuoteKind
+from stream.models import Act, QuoteKind
 from stream.nlp.lexicon import QUESTION_VERBS
 from stream.nlp.quotes.grammar import (
     according_to,
+    act_of,
     content_clause,
     cue_offsets,
     find_subject,
+    is_question,
     is_reporting_verb,
+    is_unrealised,
     lemma,
     subject_before,
     token_span_offsets,
@@ -93,12 +96,13 @@ def _follows_comma(verb: Token) -> bool:
 @dataclass(frozen=True, slots=True)
 class VerbMatch:
     """What a verb rule found: the cue word, the content's inclusive token range,
-    the speaking subject, and the cue's character offsets."""
+    the speaking subject, the cue's character offsets, and the act reported."""
 
     cue_token: Token
     content_tokens: tuple[int, int]
     subject: Token
     cue_chars: tuple[int, int]
+    act: Act
 
 
 def _clause_attributions(layout: Layout, match: VerbMatch, claimed: set[int]) -> list[Attribution]:
@@ -110,15 +114,17 @@ def _clause_attributions(layout: Layout, match: VerbMatch, claimed: set[int]) ->
     # "Asked if ..., she said": the subject is who was asked, not who asked.
     asked_of = cue_token.tag_ == "VBN" and lemma(cue_token) in QUESTION_VERBS
     speaker = None if asked_of else speaker_range(layout, match.subject, cue=cue_token)
+    act = match.act
     if kind == "direct":
         fresh = [i for i in touched if i not in claimed]
         claimed.update(touched)
-        return [Attribution("direct", layout.regions[i].start, layout.regions[i].end, cue, speaker) for i in fresh]
+        regions = [layout.regions[i] for i in fresh]
+        return [Attribution("direct", r.start, r.end, cue, speaker, act=act) for r in regions]
     words = sum(1 for i in range(first, last + 1) if is_word(layout.doc[i]))
     if kind == "indirect" and words < MIN_INDIRECT_WORDS:
         return []
     claimed.update(touched)
-    return [Attribution(kind, start, end, cue, speaker)]
+    return [Attribution(kind, start, end, cue, speaker, act=act)]
 
 
 MAX_OUTER_HOPS = 4
@@ -147,7 +153,11 @@ def _misattached_reporter(layout: Layout, verb: Token) -> tuple[Token, Token] | 
 
 
 def reported_clause(layout: Layout, token: Token) -> VerbMatch | None:
-    """'X said [that ...]': a reporting verb and the clause it governs."""
+    """'X said [that ...]': a reporting verb and the clause it governs.
+
+    Speech that did not happen ("did not say whether X") and a question put
+    ("asked whether X") state nothing: they are kept as thoughts.
+    """
     if not is_reporting_verb(token):
         return None
     clause = content_clause(token)
@@ -164,7 +174,10 @@ def reported_clause(layout: Layout, token: Token) -> VerbMatch | None:
         inner = token
         token, subject = outer
         span = _clause_range(token, inner)
-    return VerbMatch(token, span, subject, cue_offsets(token))
+        clause = inner
+    asks = lemma(token) in QUESTION_VERBS and is_question(clause)
+    act = "thought" if asks or is_unrealised(token) else act_of(token, subject=subject)
+    return VerbMatch(token, span, subject, cue_offsets(token), act)
 
 
 def parenthetical(layout: Layout, token: Token) -> VerbMatch | None:
@@ -175,7 +188,10 @@ def parenthetical(layout: Layout, token: Token) -> VerbMatch | None:
     if subject is None:
         return None
     span = _parenthetical_content(token)
-    return None if span is None else VerbMatch(token, span, subject, cue_offsets(token))
+    if span is None:
+        return None
+    act = "thought" if is_unrealised(token) else act_of(token, subject=subject)
+    return VerbMatch(token, span, subject, cue_offsets(token), act)
 
 
 def according_to_phrase(layout: Layout, token: Token) -> VerbMatch | None:
@@ -184,7 +200,7 @@ def according_to_phrase(layout: Layout, token: Token) -> VerbMatch | None:
     if pair is None:
         return None
     to, subject = pair
-    return VerbMatch(token, _according_content(token), subject, (token.idx, to.idx + len(to.text)))
+    return VerbMatch(token, _according_content(token), subject, (token.idx, to.idx + len(to.text)), "statement")
 
 
 VerbRule = Callable[[Layout, Token], VerbMatch | None]
