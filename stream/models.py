@@ -79,6 +79,8 @@ QuoteKind = Literal["direct", "indirect", "mixed"]
 # "thought": an attribution that is not one (believed, found, heard, a wording
 # quoted in a description), kept only when all attributions are asked for.
 Act = Literal["statement", "thought"]
+# Which attributions extraction returns: "statements" only, or "all" (also thoughts).
+Attributions = Literal["statements", "all"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ class QuoteEvent:
     article_id: str
     event_id: str
     kind: QuoteKind
+    act: Act
     quote: str
     speaker: str | None
     speaker_name: str | None

@@ -20,11 +20,10 @@ separate steps.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 from spacy.tokens import Doc
 
-from stream.models import Quote
+from stream.models import Attributions, Quote
 from stream.nlp.names import build_name_table
 from stream.nlp.quotes.assemble import assemble_quotes, drop_repeats, join_split_parts, quote_id
 from stream.nlp.quotes.layout import Attribution, Layout, build_layout
@@ -33,9 +32,6 @@ from stream.nlp.quotes.regions import adjacent_cue_attributions, region_attribut
 from stream.nlp.quotes.verbs import verb_attributions
 
 __all__ = ["ATTRIBUTION_RULES", "Attributions", "extract_quotes", "find_attributions", "quote_id"]
-
-# "statements": what someone said or wrote; "all": also thoughts, beliefs and perceptions.
-Attributions = Literal["statements", "all"]
 
 AttributionRule = Callable[[Layout, set[int]], list[Attribution]]
 
