@@ -97,12 +97,18 @@ NAME_JOINERS = frozenset({"&", ",", ".", "and"})
 SENTENCE_END = frozenset({"!", ".", ";", "?"})
 
 # Quote-mark tokens as spaCy splits them, before and after quoted words.
-OPENING_TOKENS = frozenset({'"', "''", "``", "«", "“", "„"})
-CLOSING_TOKENS = frozenset({'"', "''", "»", "’", "”"})
+OPENING_TOKENS = frozenset({'"', "'", "''", "``", "«", "‘", "“", "„"})
+CLOSING_TOKENS = frozenset({'"', "'", "''", "»", "’", "”"})
 
 # Quote-mark characters, for pairing marks over the raw text.
 OPENING_MARKS = frozenset("«“„")
 CLOSING_MARKS = frozenset("»”")
 AMBIGUOUS_MARKS = frozenset('"‟″')
+# Single quote marks: a quote in the British style, or an apostrophe (see marks.py).
+SINGLE_OPENING_MARKS = frozenset("'‘")
+SINGLE_CLOSING_MARKS = frozenset("'’")
+# Words that an apostrophe shortens at their start: never the first word of a quote.
+ELISIONS = _words("bout cause cos em n round til tis twas")
+
 # Typewriter doubles ('' and ``) stand for one double quote mark.
 DOUBLED_MARKS = frozenset("'`")

@@ -320,7 +320,7 @@ def test_partial_quote_inside_reported_speech_is_one_mixed_quote(nlp):
         # Mixed curly and straight marks still pair.
         ('“We are not there," Smith said.', ["We are not there,"]),
         ('Smith said it was enough "to win the war.”', ['it was enough "to win the war.']),
-        # Apostrophes and single quotes never pair.
+        # Apostrophes never pair.
         (
             "Syria's army said the rock 'n' roll band's show was cancelled.",
             ["the rock 'n' roll band's show was cancelled"],
@@ -331,6 +331,61 @@ def test_partial_quote_inside_reported_speech_is_one_mixed_quote(nlp):
 )
 def test_quote_marks(nlp, text, expected):
     assert [q.content.text for q in quotes_of(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Apostrophes never pair: inside words, elisions, decades, plural possessives.
+        ("Syria's army played rock 'n' roll in the '90s, the players' union said.", []),
+        ("Let 'em in, the owners' group said of the fans' protest.", []),
+        # Titles in single marks are not quotes.
+        ("Obama Sees 'Personal Insult' in the vote.", []),
+        # British style: single marks pair, curly or straight.
+        (
+            "'We have been patient,' said Ingrid Solheim-Berg. 'Patience has a limit.'",
+            ["We have been patient,", "Patience has a limit."],
+        ),
+        ("‘It is over,’ she said. ‘We go home.’", ["It is over,", "We go home."]),
+        # Double marks inside single ones are the inner quote.
+        ("He said: 'They told us \"go home\" twice.'", ['They told us "go home" twice.']),
+        # A single-quoted statement over two paragraphs.
+        ("'The first part runs on.\n\n'And it ends here,' he said.", ["The first part runs on.", "And it ends here,"]),
+        # Typewriter doubles ('') are double marks, not two single ones.
+        ("''It was a tough call,'' she said.", ["It was a tough call,"]),
+    ],
+)
+def test_single_quote_marks(text, expected):
+    assert [text[r.start : r.end] for r in find_quoted_regions(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "'We have been patient for two years,' said Ingrid Solheim-Berg, head of the union. "
+            "'Patience has a limit.'",
+            [
+                ("direct", "We have been patient for two years,", "said", "Ingrid Solheim-Berg, head of the union"),
+                ("direct", "Patience has a limit.", "said", "Ingrid Solheim-Berg, head of the union"),
+            ],
+        ),
+        (
+            "The minister said: 'We will not raise the duty this year.'",
+            [("direct", "We will not raise the duty this year.", "said", "The minister")],
+        ),
+        (
+            "'No,' she said, 'we stay in the talks until the end.'",
+            [("direct", "No,", "said", "she"), ("direct", "we stay in the talks until the end.", "said", "she")],
+        ),
+        (
+            "‘The figures speak for themselves,’ Hargreaves told the committee.",
+            [("direct", "The figures speak for themselves,", "told", "Hargreaves")],
+        ),
+    ],
+)
+def test_british_style_quotes(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected
 
 
 def test_quote_paragraph_without_speaker_inherits_the_previous_speaker(nlp):

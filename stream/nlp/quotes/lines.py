@@ -17,8 +17,6 @@ from stream.nlp.quotes.layout import Attribution, Layout
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
-# A line whose words are mostly capitalised is a headline.
-MAX_CAPITALISED_SHARE = 0.6
 NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT"})
 
 
@@ -54,12 +52,6 @@ def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
     )
 
 
-def _is_headline(doc: Doc, first: int, last: int) -> bool:
-    words = [t for t in doc[first : last + 1] if t.is_alpha]
-    capitalised = sum(1 for t in words if t.text[0].isupper())
-    return bool(words) and capitalised > MAX_CAPITALISED_SHARE * len(words)
-
-
 def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """One attribution per line opened by 'Name:'; content runs to the end of the line."""
     doc = layout.doc
@@ -72,7 +64,7 @@ def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribu
         while last + 1 < len(doc) and "\n" not in doc[last + 1].text:
             last += 1
         words = sum(1 for i in range(colon + 1, last + 1) if not doc[i].is_punct)
-        if words < MIN_CONTENT_WORDS or _is_headline(doc, colon + 1, last) or not _named_elsewhere(doc, first, colon):
+        if words < MIN_CONTENT_WORDS or layout.in_headline(doc[first].idx) or not _named_elsewhere(doc, first, colon):
             continue
         start, end = token_span_offsets(doc, colon + 1, last)
         touched = {layout.token_region[i] for i in range(colon + 1, last + 1)} - {-1}

@@ -24,7 +24,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
-from stream.nlp.quotes.marks import ALL_MARKS, Region
+from stream.nlp.quotes.marks import ALL_MARKS, SINGLE_MARKS, Region
 
 ADJACENT_WINDOW = 12
 MIN_LONE_QUOTE_WORDS = 6
@@ -288,9 +288,9 @@ def _goes_on_after_cue(layout: Layout, region: Region) -> bool:
     if index < 1:
         return False
     gap = layout.text[layout.regions[index - 1].end : region.start]
-    return (
-        "\n" not in gap and gap.rstrip(" " + "".join(ALL_MARKS)).endswith(".") and len(gap.split()) <= ADJACENT_WINDOW
-    )
+    if "\n" in gap or len(gap.split()) > ADJACENT_WINDOW:
+        return False
+    return gap.rstrip(" " + "".join(ALL_MARKS | SINGLE_MARKS)).endswith(".")
 
 
 def lone_quote(layout: Layout, region: Region) -> Attribution | None:
