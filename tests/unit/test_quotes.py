@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +14,9 @@ from stream.models import NO_SPEAKER
 from stream.nlp.quotes import extract_quotes, quote_id
 from stream.nlp.quotes.grammar import content_clause
 from stream.nlp.quotes.marks import find_quoted_regions
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
 
 
 def quotes_of(nlp, text, **options):
@@ -462,3 +468,28 @@ def test_content_clause_prefers_the_clause_after_the_verb(nlp):
     deps = ["nsubj", "ccomp", "punct", "nsubj", "ROOT", "dobj", "mark", "nsubj", "ccomp"]
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
     assert content_clause(doc[4]).text == "rose"
+
+
+BRITISH_SEEDS = ("leeds-bus-drivers-strike", "cardiff-council-budget", "aberdeen-fishing-quotas")
+
+
+@pytest.mark.parametrize("name", BRITISH_SEEDS)
+def test_british_style_seed_matches_gold(nlp, name):
+    """Every gold quote of a British-style seed is found, as the reference scorer matches
+    them: content by words (overlap 0.8), speaker and cue sharing a word with the gold
+    span, the name's surname; and nothing else is published as a quote."""
+    gold = json.loads((DATA / f"{name}.gold.json").read_text("utf-8"))
+    seed = json.loads((ROOT / "seeds" / f"{name}.json").read_text("utf-8"))
+    body = gold["body"]
+    assert seed["body"] == body
+    quotes = extract_quotes(nlp(body), article_id=name)
+    words = lambda span: set(body[span[0] : span[1]].split())  # noqa: E731
+    for expected in gold["quotes"]:
+        content = words(expected["content"])
+        match = max(quotes, key=lambda q: len(content & words((q.content.start, q.content.end))))
+        assert len(content & words((match.content.start, match.content.end))) >= 0.8 * len(content), expected
+        assert words(expected["speaker"]) & words((match.speaker.start, match.speaker.end)), expected
+        assert match.cue is not None and words(expected["cue"]) & words((match.cue.start, match.cue.end)), expected
+        surname = lambda n: n.split()[-1] if n else None  # noqa: E731
+        assert surname(match.speaker.name) == surname(expected["name"]), expected
+    assert len(quotes) == len(gold["quotes"])
