@@ -493,3 +493,39 @@ def test_british_style_seed_matches_gold(nlp, name):
         surname = lambda n: n.split()[-1] if n else None  # noqa: E731
         assert surname(match.speaker.name) == surname(expected["name"]), expected
     assert len(quotes) == len(gold["quotes"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Labels, captions and headlines before a colon are not speakers.
+        ("Prices rose on Monday.\nWATCH: Scheer receives warm welcome at oil rally\nThe rally drew hundreds.", []),
+        (
+            "Oil slipped.\nENERGY: Benchmark U.S. crude oil fell 42 cents to $51.69 per barrel in electronic trading.",
+            [],
+        ),
+        (
+            "Senator Bernie Sanders spoke in Ohio.\nSanders: Clinton Email Story Has Moved On\nThe senator left early.",
+            [],
+        ),
+        # "Name, Title of a Work" lists are not statements.
+        (
+            "The winners were named on Sunday.\nBest supporting actress: Regina King, If Beale Street Could Talk\n"
+            "Best actor: Rami Malek, Bohemian Rhapsody",
+            [],
+        ),
+        ('Among the films in the running: "Roma", "Vice" and "Green Book".', []),
+        # A speaker the article names, before a colon in running text, speaks.
+        (
+            "Governor Mary Fallin took questions after the debate.\n"
+            "FALLIN: Well, I think we did fine tonight, and the voters will see that.",
+            [("indirect", "Well, I think we did fine tonight, and the voters will see that", ":", "FALLIN")],
+        ),
+        (
+            'The mayor told reporters: "We will rebuild every house on this street."',
+            [("direct", "We will rebuild every house on this street.", "told", "The mayor")],
+        ),
+    ],
+)
+def test_colon_cues_a_quote_only_after_a_speaker(nlp, text, expected):
+    assert summary(quotes_of(nlp, text)) == expected

@@ -30,6 +30,7 @@ def introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attrib
 
 
 MAX_HEADED_NAME_TOKENS = 8
+MIN_COLON_QUOTE_WORDS = 3
 
 
 def headed_name(layout: Layout, colon: Token) -> tuple[int, int] | None:
@@ -51,9 +52,13 @@ def headed_name(layout: Layout, colon: Token) -> tuple[int, int] | None:
 
 
 def colon_attribution(layout: Layout, region: Region, colon: Token) -> Attribution | None:
-    """'HuffPollster: "..."', 'More from Jones: "..."': the noun before the colon speaks."""
+    """'HuffPollster: "..."', 'More from Jones: "..."': the noun before the colon speaks.
+
+    A colon before a few quoted words introduces a list or a title ('the films in the
+    running: "Roma", "Vice"'), not a statement.
+    """
     doc = layout.doc
-    if colon.i == 0:
+    if colon.i == 0 or len(layout.text[region.start : region.end].split()) < MIN_COLON_QUOTE_WORDS:
         return None
     name = doc[colon.i - 1]
     if name.pos_ not in ("PROPN", "NOUN") or layout.in_quote(name):
