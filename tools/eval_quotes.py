@@ -1,9 +1,10 @@
 """Run the model and the quote extractor over a gold file; print predictions as JSONL.
 
-    python tools/eval_quotes.py GOLD.jsonl [--model NAME] [--join-split] [--timing] > PRED.jsonl
+    python tools/eval_quotes.py GOLD.jsonl [--model NAME] [--attributions all] [--join-split] [--timing] > PRED.jsonl
 
 Each output line is {"article_id": id, "quotes": [Quote as dict, ...]}, the format
-`score.py` reads. --join-split returns one quote per interrupted statement
+`score.py` reads. --attributions all also returns thoughts (the PolNeAR convention);
+--join-split returns one quote per interrupted statement
 ('"X," he said, "Y."'), the convention of corpora such as PolNeAR. With --timing,
 parse and extraction times go to stderr.
 """
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold")
     parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--attributions", choices=("statements", "all"), default="statements")
     parser.add_argument("--join-split", action="store_true", help="one quote per interrupted statement")
     parser.add_argument("--timing", action="store_true", help="report parse vs. extraction time on stderr")
     args = parser.parse_args(argv)
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = list(nlp.pipe(r["body"] for r in records))
     parsed = time.perf_counter()
     predictions = [
-        extract_quotes(doc, article_id=str(r["id"]), join_split=args.join_split)
+        extract_quotes(doc, article_id=str(r["id"]), attributions=args.attributions, join_split=args.join_split)
         for r, doc in zip(records, docs, strict=True)
     ]
     extracted = time.perf_counter()
