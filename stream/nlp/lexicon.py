@@ -110,5 +110,8 @@ SINGLE_CLOSING_MARKS = frozenset("'’")
 # Words that an apostrophe shortens at their start: never the first word of a quote.
 ELISIONS = _words("bout cause cos em n round til tis twas")
 
+# Words a title in title case leaves in lower case ("Legend in the Coal Fields").
+TITLE_MINOR_WORDS = _words("a an and as at but by for from in into of on or the to with")
+
 # Typewriter doubles ('' and ``) stand for one double quote mark.
 DOUBLED_MARKS = frozenset("'`")

@@ -347,6 +347,7 @@ def test_quote_marks(nlp, text, expected):
         ("Let 'em in, the owners' group said of the fans' protest.", []),
         # Titles in single marks are not quotes.
         ("Obama Sees 'Personal Insult' in the vote.", []),
+        ("Mr. Morgan spoke last.\n'Legend in the Coal Fields.'\nThe mines closed in 1994.", []),
         # British style: single marks pair, curly or straight.
         (
             "'We have been patient,' said Ingrid Solheim-Berg. 'Patience has a limit.'",

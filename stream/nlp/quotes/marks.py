@@ -26,6 +26,7 @@ from stream.nlp.lexicon import (
     OPENING_MARKS,
     SINGLE_CLOSING_MARKS,
     SINGLE_OPENING_MARKS,
+    TITLE_MINOR_WORDS,
 )
 
 ALL_MARKS = OPENING_MARKS | CLOSING_MARKS | AMBIGUOUS_MARKS
@@ -171,11 +172,14 @@ def _single_closes(text: str, i: int) -> bool:
 
 def _is_quoted_words(inside: str) -> bool:
     """Words in single marks that can be a quote: not a letter ('n') nor a title in
-    title case ('All Bets Are Off', 'The 411'), which single marks often set apart."""
+    title case ('All Bets Are Off', 'Legend in the Coal Fields'), which single marks
+    often set apart."""
     if sum(c.isalpha() for c in inside) < MIN_SINGLE_QUOTED_LETTERS:
         return False
     words = [w for w in inside.split() if w[:1].isalnum()]
-    return len(words) < 2 or not all(w[0].isupper() or w[0].isdigit() for w in words)
+    if len(words) < 2 or not words[0][0].isupper():
+        return True
+    return not all(w[0].isupper() or w[0].isdigit() or w.lower() in TITLE_MINOR_WORDS for w in words[1:])
 
 
 def find_single_quoted_regions(text: str, doubles: list[Region]) -> list[Region]:
