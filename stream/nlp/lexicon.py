@@ -17,26 +17,26 @@ def _words(text: str) -> frozenset[str]:
 # Speech and writing acts: what someone said or wrote.
 SPEECH_VERBS = _words(
     """
-    accuse acknowledge add admit agree allege announce answer argue ask assert assure
-    bark beam beg blast boast boom brag caution charge chant chide cite claim clarify
-    comment complain concede confess confirm contend continue counter crow cry deadpan
-    declare demand deny disclose echo elaborate emphasise emphasize exclaim explain fire
-    fume go grumble gush hint holler imply indicate inform insinuate insist interject
-    interrupt joke lament maintain marvel mention mock murmur muse mutter note observe
-    opine pen plead pledge point post praise predict proclaim promise propose quip
-    quote rant rave recall recite recommend recount reiterate remark remind reply
-    report respond retort reveal say scold scoff scream shoot shout sigh slam
-    snap speculate state stress suggest taunt tease tell testify thunder tout tweet urge
-    vow warn whisper write yell
+    accuse acknowledge add admit agree allege announce answer argue ask assert
+    assure bark beam beg blast boast boom brag caution chant charge chide cite claim
+    clarify comment complain concede confess confirm contend continue counter crow
+    cry deadpan declare demand deny disclose echo elaborate emphasise emphasize
+    exclaim explain fire fume go grumble gush hint holler imply indicate inform
+    insinuate insist interject interrupt joke lament maintain marvel mention mock
+    murmur muse mutter note observe opine pen plead pledge point post praise predict
+    proclaim promise propose quip quote rant rave recall recite recommend recount
+    reiterate remark remind reply report respond retort reveal say scoff scold
+    scream shoot shout sigh slam snap speculate state stress suggest taunt tease
+    tell testify thunder tout tweet urge vow warn whisper write yell
     """
 )
 
 # Thought, feeling, perception and discovery: attributions, but not statements.
 THOUGHT_VERBS = _words(
     """
-    believe conclude decide determine doubt estimate expect fear feel figure find guess
-    hear hope know learn read realise realize reason rule show signal suspect think understand
-    wonder worry
+    believe conclude decide determine doubt estimate expect fear feel figure find
+    guess hear hope know learn read realise realize reason rule show signal suspect
+    think understand wonder worry
     """
 )
 
@@ -45,8 +45,8 @@ THOUGHT_VERBS = _words(
 EVIDENCE_VERBS = _words("indicate suggest")
 EVIDENCE_NOUNS = _words(
     """
-    analysis data datum evidence figure finding model number poll record research result
-    review statistic study survey test trend
+    analysis data datum evidence figure finding model number poll record research
+    result review statistic study survey test trend
     """
 )
 
