@@ -9,7 +9,6 @@ are separate steps; this module wires them and builds the records.
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from spacy.tokens import Doc
 
@@ -20,8 +19,6 @@ from stream.nlp.names import NameTable, build_name_table
 from stream.nlp.regions import region_attributions
 from stream.nlp.speaker_lines import speaker_line_attributions
 from stream.nlp.speakers import resolve_speaker
-
-log = logging.getLogger(__name__)
 
 # A quote with no speaker of its own continues the previous one only when no
 # other paragraph stands between them.
@@ -135,17 +132,13 @@ def assemble_quotes(layout: Layout, found: list[Attribution], *, table: NameTabl
 
 
 def extract_quotes(doc: Doc, *, article_id: str = "", join_split: bool = False) -> list[Quote]:
-    """Quotes in `doc`, sorted by content start; [] rather than an error on odd input.
+    """Quotes in `doc`, sorted by content start.
 
     By default each part of '"X," he said, "Y."' is its own quote (content inside the
     marks). `join_split=True` returns one quote per interrupted statement, the
     convention of annotated corpora such as PolNeAR.
     """
-    try:
-        table = build_name_table(doc)
-        layout = build_layout(doc)
-        found = find_attributions(layout, join_split=join_split)
-        return assemble_quotes(layout, found, table=table, article_id=article_id)
-    except Exception:  # an extractor in a consumer must never take the stream down
-        log.exception("quote extraction failed for article %r", article_id)
-        return []
+    table = build_name_table(doc)
+    layout = build_layout(doc)
+    found = find_attributions(layout, join_split=join_split)
+    return assemble_quotes(layout, found, table=table, article_id=article_id)

@@ -352,3 +352,9 @@ def test_content_clause_prefers_the_clause_after_the_verb(nlp):
     deps = ["nsubj", "ccomp", "punct", "nsubj", "ROOT", "dobj", "mark", "nsubj", "ccomp"]
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
     assert content_clause(doc[4]).text == "rose"
+
+
+def test_an_error_inside_the_quote_rules_is_raised_not_turned_into_no_quotes() -> None:
+    # The caller's failure policy counts and dead-letters it; an empty list would hide it.
+    with pytest.raises(AttributeError):
+        extract_quotes("not a parsed Doc", article_id="a1")  # type: ignore[arg-type]
