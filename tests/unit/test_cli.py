@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import orjson
 
 from stream.settings import describe
 
-from ..conftest import ROOT
+from ..conftest import ROOT, service_environ
 
 
 def newswire(
@@ -24,7 +23,7 @@ def newswire(
         cwd=ROOT,
         timeout=300,
         check=False,
-        env={**os.environ, **(env or {})},
+        env={**service_environ(), **(env or {})},
     )
 
 
