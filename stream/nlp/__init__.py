@@ -6,7 +6,7 @@ Failure policy, the same for every stage (`parse`, `entities`, `quotes`): an
 exception is never swallowed and never half-applied. The article becomes an
 `EnrichmentFailure` naming the stage, the error type and its message; the
 service counts it (`newswire_extraction_failures_total{stage}`) and
-dead-letters the article, `newswire enrich` reports it and exits 1.
+dead-letters the article; `newswire enrich` reports it and exits 2.
 """
 
 from __future__ import annotations
