@@ -1,10 +1,11 @@
-"""The `newswire` command: worker | enrich | replay | topics."""
+"""The `newswire` command: worker | enrich | replay | topics | bench | eval."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import ssl
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from aiokafka.errors import KafkaError
 
 from stream import __version__
 from stream.errors import ArticleError, InputError, NewswireError
+from stream.evaluation.cli import add_eval_command
 from stream.logs import configure_logging
 from stream.settings import Settings, describe, warn_unknown_variables
 
@@ -21,7 +23,8 @@ Enrich news articles with named entities and quoted statements.
 
 The worker consumes raw articles from Kafka and publishes one enriched event
 per article, one event per quote and dead letters for input it cannot use.
-`enrich` runs the same enrichment on files, without Kafka.
+`enrich` runs the same enrichment on files, without Kafka; `eval` measures it
+against gold annotations.
 """
 
 EXIT_CODES = """exit status:
@@ -87,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=positive_int, help="articles per nlp.pipe batch (default: NEWSWIRE_BATCH_SIZE)"
     )
     enrich.add_argument("-o", "--output", help="write events to this file instead of stdout")
+    enrich.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     enrich.set_defaults(run=run_enrich)
 
     replay = commands.add_parser(
@@ -129,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds", type=positive_int, default=2, help="measure each path this many times, keep the best"
     )
     bench.set_defaults(run=run_bench)
+
+    add_eval_command(commands)
     return parser
 
 
@@ -180,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`newswire eval ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 
@@ -194,6 +203,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from stream.files import read_articles
     from stream.models import Article
     from stream.nlp import EnrichmentFailure, check_model, enrich, load_pipeline
+    from stream.progress import progress_bar
 
     model = args.model or settings.model
     batch_size = args.batch_size or settings.batch_size
@@ -203,6 +213,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise InputError(f"{args.output}: {exc.strerror or exc}") from exc
     nlp = load_pipeline(model)
+    bar = progress_bar(quiet=args.quiet)
     failed = 0
     batch: list[Article] = []
 
@@ -214,6 +225,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"newswire: {result.article.id}: {result.describe()}", file=sys.stderr)
             else:
                 output.write(encode(result) + b"\n")
+        bar.update(len(batch))
         batch.clear()
 
     try:
@@ -227,6 +239,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 flush()
         flush()
     finally:
+        bar.close()
         if args.output:
             output.close()
     return 2 if failed else 0

@@ -7,7 +7,8 @@
     │   └── TooLargeError     message or body over the configured limit
     ├── EnrichmentError       the NLP pipeline raised on a valid article (dead-lettered)
     ├── InputError            a file given on the command line cannot be read as text
-    └── SettingsError         a NEWSWIRE_* variable has a value we cannot use
+    ├── SettingsError         a NEWSWIRE_* variable has a value we cannot use
+    └── EvaluationError       a gold file or corpus `newswire eval` cannot use (exit status 2)
 
 The `reason` doubles as the dead-letter reason and as a metric label, so it
 must stay a short, low-cardinality string.
@@ -46,3 +47,7 @@ class InputError(NewswireError):
 
 class SettingsError(NewswireError):
     reason = "settings"
+
+
+class EvaluationError(NewswireError):
+    reason = "evaluation"
