@@ -26,6 +26,7 @@ from stream import __version__
 from stream.errors import SettingsError
 from stream.models import Article, EnrichedArticle, Entity, Quote
 from stream.nlp.entities import extract_entities
+from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
 from stream.nlp.quotes import extract_quotes
 
@@ -119,6 +120,7 @@ def load_pipeline(model: str) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newswire_paragraphs", before="parser")
     load_gazetteer()  # once per process, here rather than in the first article's time
+    is_first_name("Anna")  # reads the first-name list, likewise
     return nlp
 
 
