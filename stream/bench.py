@@ -105,7 +105,7 @@ class WorkerProcess:
             "NEWSWIRE_WEB_PORT": str(_free_port()),
             "NEWSWIRE_DATA_DIR": str(workdir / f"data-{suffix}"),
             "NEWSWIRE_LOG_LEVEL": "info",
-            "NEWSWIRE_CACHE_DIR": settings.cache_dir,
+            "NEWSWIRE_CACHE_DIR": settings.cache_path,
         }
         self.settings = Settings.from_env({k: v for k, v in self.env.items() if k.startswith("NEWSWIRE_")})
         self.log = workdir / f"worker-{suffix}.log"
@@ -225,7 +225,7 @@ async def bench(
         workdir = Path(os.environ.get("NEWSWIRE_BENCH_DIR") or tmp_dir)
         corpus_file = workdir / "corpus.jsonl"
         corpus_file.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in corpus))
-        env = {**os.environ, "NEWSWIRE_CACHE_DIR": settings.cache_dir}
+        env = {**os.environ, "NEWSWIRE_CACHE_DIR": settings.cache_path}
         commands = offline_commands(settings, corpus_file)
         workers = {n: WorkerProcess(settings, n, workdir) for n in (1, 2)}
         try:

@@ -222,7 +222,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
         output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"{args.output}: {exc.strerror or exc}") from exc
-    nlp = load_pipeline(model, cache_dir=settings.cache_dir)
+    nlp = load_pipeline(model, cache_dir=settings.cache_path)
     bar = progress_bar(quiet=args.quiet)
     failed = 0
     batch: list[Article] = []

@@ -139,7 +139,6 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _convert(f.name, raw, f.default)
-        values.setdefault("cache_dir", default_cache_dir(env))
         settings = cls(**values)  # type: ignore[arg-type]
         settings.check()
         return settings
@@ -171,6 +170,11 @@ class Settings:
                 raise SettingsError(f"{PREFIX}SASL_USERNAME and {PREFIX}SASL_PASSWORD are required for SASL")
         if len(set(self.topics)) < len(self.topics):
             raise SettingsError("the raw, enriched, quotes, entities and dead-letter topics must have different names")
+
+    @property
+    def cache_path(self) -> str:
+        """NEWSWIRE_CACHE_DIR, else the XDG default location."""
+        return self.cache_dir or default_cache_dir(os.environ)
 
     @property
     def topics(self) -> tuple[str, ...]:
