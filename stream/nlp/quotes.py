@@ -15,8 +15,8 @@ from spacy.tokens import Doc
 
 from stream.models import NO_SPEAKER, Quote, Span, Speaker
 from stream.nlp.attribution import verb_attributions
+from stream.nlp.coref import Coref, build_coref
 from stream.nlp.layout import Attribution, Layout, build_layout
-from stream.nlp.names import NameTable, build_name_table
 from stream.nlp.regions import region_attributions
 from stream.nlp.speaker_lines import speaker_line_attributions
 from stream.nlp.speakers import resolve_speaker
@@ -114,21 +114,18 @@ def _inherited(text: str, item: Attribution, previous: Quote | None) -> tuple[Sp
     return previous.speaker, previous.cue
 
 
-def assemble_quotes(layout: Layout, found: list[Attribution], *, table: NameTable, article_id: str = "") -> list[Quote]:
+def assemble_quotes(layout: Layout, found: list[Attribution], *, coref: Coref, article_id: str = "") -> list[Quote]:
     """Resolve speakers in reading order and build Quote records."""
     doc, text = layout.doc, layout.text
     quotes: list[Quote] = []
-    speakers: list[Speaker] = []
     for item in found:
         cue = _span(text, item.cue)
         if item.speaker is not None:
-            speaker = resolve_speaker(doc, item.speaker[0], item.speaker[1], table=table, previous=speakers)
+            speaker = resolve_speaker(doc, item.speaker[0], item.speaker[1], coref=coref)
         elif item.inherits:
             speaker, cue = _inherited(text, item, quotes[-1] if quotes else None)
         else:
             speaker = NO_SPEAKER
-        if speaker.name is not None:
-            speakers.append(speaker)
         content = Span(text[item.start : item.end], item.start, item.end)
         quotes.append(Quote(quote_id(article_id, item.start, item.end), item.kind, content, cue, speaker))
     return quotes
@@ -142,10 +139,10 @@ def extract_quotes(doc: Doc, *, article_id: str = "", join_split: bool = False) 
     convention of annotated corpora such as PolNeAR.
     """
     try:
-        table = build_name_table(doc)
+        coref = build_coref(doc)
         layout = build_layout(doc)
         found = find_attributions(layout, join_split=join_split)
-        return assemble_quotes(layout, found, table=table, article_id=article_id)
+        return assemble_quotes(layout, found, coref=coref, article_id=article_id)
     except Exception:  # an extractor in a consumer must never take the stream down
         log.exception("quote extraction failed for article %r", article_id)
         return []

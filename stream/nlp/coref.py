@@ -1,0 +1,470 @@
+"""The article's mention model: names, titles, descriptions and pronouns linked into entities.
+
+    coref = build_coref(doc)
+    coref.entity_at(token_index) -> ArticleEntity | None
+
+Rules, each one small and tested on its own:
+- names: a surname, first name or shorter form joins the fullest name the article uses,
+  before or after; an acronym joins the long form it abbreviates ("EDC", "(IRCC)");
+- titles and appositions ("Prime Minister Justin Trudeau", "Nino Niederreiter, the
+  26-year-old right wing") let a later "the prime minister" or "the 26-year-old" refer to
+  that person; "the company" or "the union" refers to the organisation last in focus;
+- pronouns: the nearest compatible earlier mention, the subject of the clause or sentence
+  first; gender (honorifics, gendered nouns, first names, pronouns already linked) and
+  number must agree; "it" and "they" go to organisations, places and groups. A mention
+  inside quotation marks is not an antecedent for a pronoun outside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
+from spacy.tokens import Doc, Span, Token
+
+from stream.nlp.first_names import first_name_gender
+from stream.nlp.lexicon import (
+    FEMALE_WORDS,
+    GROUP_PRONOUNS,
+    INVISIBLE_CHARS,
+    MALE_WORDS,
+    ORGANISATION_NOUNS,
+    PERSON_PRONOUNS_F,
+    PERSON_PRONOUNS_M,
+    SPACE_CHARS,
+    THING_PRONOUNS,
+)
+from stream.nlp.names import clean_name
+
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+# The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
+# opens with a known first name is a person, and a surname joins a person named in full.
+PERSON_LIKE_LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "LOC"})
+RELABELLED_AS_PERSON = frozenset({"ORG", "FAC"})
+THING_LABELS = frozenset({"ORG", "GPE", "FAC"})
+GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
+DEFINITE_DETS = frozenset({"the", "this", "that"})
+TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+QUOTE_TOGGLES = frozenset({'"', "''", "``"})
+# Pronouns look back this many sentences for an antecedent before taking any earlier one.
+NEAR_SENTENCES = 3
+_TRANSLATE = {ord(ch): None for ch in INVISIBLE_CHARS} | {ord(ch): " " for ch in SPACE_CHARS}
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without zero-width characters and with non-breaking spaces as spaces."""
+    return text.translate(_TRANSLATE)
+
+
+def name_text(text: str) -> str:
+    """A mention's text as a name: invisible characters, "the", honorifics and "'s" removed."""
+    return clean_name(strip_invisible(text))
+
+
+def split_title(words: list[str]) -> int:
+    """How many leading words of a person's name are a title ("Lawyer", "Treasury Secretary").
+
+    A word the name parser knows as a title, or any capitalised word before a known first
+    name, is a title; the last word always stays the name.
+    """
+    cut = 0
+    for i, word in enumerate(words[:-1]):
+        lower = word.lower().strip(".")
+        if lower in NAME_CONSTANTS.titles or word[:1].islower():
+            cut = i + 1
+    rest = words[cut:]
+    if len(rest) >= 3 and first_name_gender(rest[0]) is None:
+        for i, word in enumerate(rest[1:-1], start=1):
+            if first_name_gender(word) is not None and word[:1].isupper():
+                return cut + i
+    return cut
+
+
+@dataclass(slots=True)
+class ArticleEntity:
+    """One person, organisation, place or group the article talks about."""
+
+    name: str
+    label: str
+    gender: str | None = None
+    titles: set[str] = field(default_factory=set)
+    title_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Tokens start..end (exclusive) of the doc that refer to entity number `entity`."""
+
+    start: int
+    end: int
+    kind: str
+    entity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coref:
+    """Entities and their mentions in one article."""
+
+    entities: list[ArticleEntity]
+    mentions: list[Mention]
+    by_token: dict[int, int]
+
+    def mention_at(self, index: int) -> Mention | None:
+        """The linked mention covering token `index`, if any."""
+        found = self.by_token.get(index)
+        return None if found is None else self.mentions[found]
+
+    def entity_at(self, index: int) -> ArticleEntity | None:
+        """The entity a mention covering token `index` refers to, if any."""
+        mention = self.mention_at(index)
+        return None if mention is None else self.entities[mention.entity]
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    start: int
+    end: int
+    text: str
+    label: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """An earlier mention as the pronoun rules see it."""
+
+    token: int
+    sentence: int
+    entity: int
+    subject: bool
+    quoted: bool
+    head: int
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    index = [0] * len(doc)
+    for number, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = number
+    return index
+
+
+def _quoted(doc: Doc) -> list[bool]:
+    """True for tokens between quotation marks (a paragraph break closes any open quote)."""
+    inside, flags = False, []
+    for token in doc:
+        text = token.text
+        if text == "“":
+            inside = True
+        elif text == "”" or "\n" in text:
+            inside = False
+        elif text in QUOTE_TOGGLES:
+            inside = not inside
+        flags.append(inside)
+    return flags
+
+
+def _person_chains(doc: Doc) -> list[Span]:
+    """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes")."""
+    found = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if token.pos_ == "PROPN" and not token.ent_type_ and first_name_gender(token.text) is not None:
+            end = i + 1
+            while (
+                end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end].ent_type_ and doc[end].text[:1].isupper()
+            ):
+                end += 1
+            if end - i >= 2:
+                found.append(Span(doc, i, end, label="PERSON"))
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def _with_first_name(ent: Span) -> Span:
+    """A person's name with a first name the model left out ("Lawyer Grace | Achieng Otieno")."""
+    doc, start = ent.doc, ent.start
+    if ent.label_ != "PERSON" or start == 0:
+        return ent
+    before = doc[start - 1]
+    if before.pos_ == "PROPN" and not before.ent_type_ and first_name_gender(before.text) is not None:
+        return Span(doc, start - 1, ent.end, label="PERSON")
+    return ent
+
+
+def _names(doc: Doc) -> list[_Name]:
+    """Every name mention, a person's title split off."""
+    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc)
+    names = []
+    for span in sorted(spans, key=lambda s: s.start):
+        start, title = span.start, None
+        while start < span.end and (doc[start].is_punct or doc[start].tag_ == "POS"):
+            start += 1
+        if span.label_ == "PERSON":
+            words = [t for t in doc[start : span.end] if not t.is_punct]
+            cut = split_title([t.text for t in words]) if words else 0
+            if cut:
+                title = doc[span.start : words[cut - 1].i + 1].text
+                start = words[cut].i
+        text = name_text(doc[start : span.end].text)
+        if text and any(ch.isalpha() for ch in text):
+            names.append(_Name(start, span.end, text, _person_label(text, span.label_), title))
+    return sorted(names + _untagged_surnames(doc, names), key=lambda n: n.start)
+
+
+def _untagged_surnames(doc: Doc, names: list[_Name]) -> list[_Name]:
+    """Lone proper nouns the model did not tag that are part of a person's full name ("Nunes said")."""
+    parts = {w for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
+    covered = {i for n in names for i in range(n.start, n.end)}
+    return [
+        _Name(t.i, t.i + 1, name_text(t.text), "PERSON", None)
+        for t in doc
+        if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in covered and name_text(t.text) in parts
+    ]
+
+
+def _person_label(text: str, label: str) -> str:
+    """PERSON for two or three capitalised words opening with a known first name, else `label`."""
+    words = text.split()
+    if label in RELABELLED_AS_PERSON and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+        if first_name_gender(words[0]) is not None and not words[-1].isupper():
+            return "PERSON"
+    return label
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = None) -> str:
+    """The fullest name `short` is part of: its words all in it; the one last named wins a tie.
+
+    Two people may share a surname ("Kevin Vickers", "Andrew Vickers"): "Vickers" joins
+    the one the article named most recently (`recent` maps a full name to that position).
+    """
+    words = {w.lower() for w in short.split()}
+    matches = [full for full in fulls if words <= {w.lower() for w in full.split()}]
+    if not matches:
+        return short
+    longest = max(len(full.split()) for full in matches)
+    fullest = [full for full in matches if len(full.split()) == longest]
+    if len(fullest) > 1 and recent is not None:
+        return max(fullest, key=lambda full: recent.get(full, -1))
+    return fullest[0]
+
+
+def _org_key(short: str, fulls: list[str]) -> str:
+    """The longer organisation name `short` abbreviates or shortens ("EDC", "Suncor")."""
+    for full in sorted(fulls, key=len, reverse=True):
+        if full == short:
+            continue
+        if short.isupper() and len(short) >= 2 and _initials(full) == short:
+            return full
+        if f" {short} " in f" {full} " and not short.isupper():
+            return full
+    return short
+
+
+def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
+    """Entities for the names, and the entity of each name."""
+    # dict.fromkeys keeps the order of first mention, so ties break the same way every run
+    people = sorted(dict.fromkeys(n.text for n in names if n.label == "PERSON"), key=lambda t: -len(t.split()))
+    orgs = sorted(dict.fromkeys(n.text for n in names if n.label != "PERSON"), key=len, reverse=True)
+    entities: list[ArticleEntity] = []
+    keys: dict[tuple[str, str], int] = {}
+    owners = []
+    recent: dict[str, int] = {}
+    for name in names:
+        person = _person_key(name.text, people, recent) if name.label in PERSON_LIKE_LABELS else name.text
+        if name.label == "PERSON" and name.text in people:
+            recent[name.text] = name.start
+        if name.label == "PERSON" or person != name.text:
+            key = (person, "PERSON")
+        else:
+            key = (_org_key(name.text, orgs) if name.label == "ORG" else name.text, name.label)
+        if key not in keys:
+            keys[key] = len(entities)
+            entities.append(ArticleEntity(name=key[0], label=key[1]))
+        owners.append(keys[key])
+    return entities, owners
+
+
+def _words(tokens: list[Token]) -> set[str]:
+    return {t.lower_ for t in tokens if t.is_alpha and not t.is_stop or "-" in t.text[1:-1]}
+
+
+def _title_tokens(doc: Doc, name: _Name) -> list[Token]:
+    """Words that describe a person where the name is used: a title before it, appositions."""
+    head = doc[name.end - 1]
+    found: list[Token] = []
+    for child in head.children:
+        if child.dep_ == "appos" and child.i >= name.end:
+            found.extend(t for t in child.subtree if t.dep_ not in ("relcl", "prep") and t.i >= name.end)
+        elif child.dep_ in TITLE_DEPS and child.i < name.start and not child.ent_type_:
+            found.extend(t for t in child.subtree if not t.ent_type_ or t.ent_type_ == "NORP")
+    if head.dep_ == "appos" and head.head.i < name.start and head.head.pos_ == "NOUN":
+        found.extend(t for t in head.head.subtree if t.i < name.start and not t.ent_type_)
+    if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+        for child in head.head.children:
+            if child.dep_ == "attr" and child.pos_ == "NOUN":
+                found.extend(t for t in child.subtree if t.dep_ != "prep" and t.i > child.i - 4)
+    return found
+
+
+def _gender_of_words(words: set[str]) -> str | None:
+    if words & FEMALE_WORDS:
+        return "f"
+    if words & MALE_WORDS:
+        return "m"
+    return None
+
+
+def _describe(doc: Doc, names: list[_Name], owners: list[int], entities: list[ArticleEntity]) -> None:
+    """Titles, appositions and gender evidence of each person entity."""
+    for name, owner in zip(names, owners, strict=True):
+        entity = entities[owner]
+        if entity.label != "PERSON":
+            continue
+        tokens = _title_tokens(doc, name)
+        before = doc[name.start - 1].lower_ if name.start > 0 else ""
+        words = _words(tokens) | ({before} if before in FEMALE_WORDS | MALE_WORDS else set())
+        if name.title:
+            words |= {w.lower().strip(".") for w in name.title.split()}
+            entity.title_text = entity.title_text or name.title
+        entity.titles |= words
+        if entity.gender is None:
+            entity.gender = _gender_of_words(words) or _first_name_gender(entity.name)
+
+
+def _first_name_gender(name: str) -> str | None:
+    words = name.split()
+    if len(words) < 2:
+        return None
+    gender = first_name_gender(words[0])
+    return {"female": "f", "male": "m"}.get(gender or "")
+
+
+def _compatible(entity: ArticleEntity, word: str) -> bool:
+    if word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M:
+        wanted = "f" if word in PERSON_PRONOUNS_F else "m"
+        return entity.label == "PERSON" and entity.gender in (None, wanted)
+    if word in THING_PRONOUNS:
+        return entity.label in THING_LABELS
+    return entity.label in GROUP_LABELS
+
+
+def _clause_head(token: Token) -> Token:
+    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _antecedent(
+    token: Token, seen: list[_Seen], entities: list[ArticleEntity], sentence: int, quoted: bool
+) -> int | None:
+    """The entity a pronoun refers to: nearest sentence first, its subject first, then nearest."""
+    word = token.lower_
+    own_head = _clause_head(token).i
+    best: tuple[int, int, int, int] | None = None
+    choice = None
+    for item in reversed(seen):
+        distance = sentence - item.sentence
+        if best is not None and distance > best[0]:
+            break
+        if item.quoted and not quoted:
+            continue
+        if not _compatible(entities[item.entity], word):
+            continue
+        if token.dep_ in OBJECT_DEPS | {"nsubj", "nsubjpass"} and item.head == own_head and item.subject:
+            if token.dep_ not in SUBJECT_DEPS and token.dep_ != "poss":
+                continue  # "Smith praised him": not Smith
+        if distance > NEAR_SENTENCES and choice is not None:
+            break
+        evidence = 0 if entities[item.entity].gender is not None else 1
+        rank = (min(distance, NEAR_SENTENCES + 1), 0 if item.subject else 1, evidence, -item.token)
+        if best is None or rank < best:
+            best, choice = rank, item.entity
+    return choice
+
+
+def _pronoun_word(token: Token) -> str | None:
+    word = token.lower_
+    if token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$"):
+        return None
+    if word in PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS:
+        return word
+    return None
+
+
+def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleEntity]) -> int | None:
+    """The entity a definite description ("the prime minister", "the company") refers to."""
+    head = token.lemma_.lower()
+    words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {token.lower_}
+    if head in ORGANISATION_NOUNS:
+        if any(c.dep_ in TITLE_DEPS for c in token.children):
+            return None  # "the Canadian government", "the security firm": not the last one named
+        for item in reversed(seen):
+            entity = entities[item.entity]
+            if entity.label == "ORG" or (head == "government" and entity.label == "GPE"):
+                return item.entity
+        return None
+    best = None
+    for number, entity in enumerate(entities):
+        if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
+            continue
+        if not words - {"former", "new"} <= entity.titles | {"former", "new"}:
+            continue
+        last = max((item.token for item in seen if item.entity == number), default=-1)
+        if best is None or last > best[0]:
+            best = (last, number)
+    return None if best is None else best[1]
+
+
+def _is_description(token: Token) -> bool:
+    if token.pos_ != "NOUN" or token.ent_type_ or token.dep_ in TITLE_DEPS | {"appos", "attr"}:
+        return False
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
+
+
+def build_coref(doc: Doc) -> Coref:
+    """Link every name, definite description and pronoun of `doc` into entities."""
+    names = _names(doc)
+    entities, owners = _group(names)
+    _describe(doc, names, owners, entities)
+    sentences = _sentence_index(doc)
+    quoted = _quoted(doc)
+    starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
+    mentions: list[Mention] = []
+    seen: list[_Seen] = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        entity, end, kind = None, i + 1, "name"
+        if i in starts:
+            name, entity = starts[i]
+            end = name.end
+            head = doc[end - 1]
+            appos_of = head.head if head.dep_ == "appos" else None
+            token = head
+        elif (word := _pronoun_word(token)) is not None:
+            kind, appos_of = "pronoun", None
+            entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
+            gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
+            if entity is not None and gendered and entities[entity].gender is None:
+                entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"
+        elif _is_description(token):
+            kind, appos_of = "description", None
+            entity = _description_entity(token, seen, entities)
+        if entity is not None:
+            mentions.append(Mention(i, end, kind, entity))
+            subject = token.dep_ in SUBJECT_DEPS or (appos_of is not None and appos_of.dep_ in SUBJECT_DEPS)
+            head_of = _clause_head(token).i
+            seen.append(_Seen(token.i, sentences[token.i], entity, subject, quoted[token.i], head_of))
+        i = end
+    by_token = {t: number for number, m in enumerate(mentions) for t in range(m.start, m.end)}
+    return Coref(entities, mentions, by_token)
