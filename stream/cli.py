@@ -1,4 +1,4 @@
-"""The `newswire` command: worker | enrich | replay | topics."""
+"""The `newswire` command: worker | enrich | replay | topics | bench | eval."""
 
 from __future__ import annotations
 
@@ -99,6 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seeds", nargs="+", default=["seeds"], help="articles to draw paragraphs from")
     bench.add_argument("--rounds", type=int, default=2, help="measure each path this many times, keep the best")
     bench.set_defaults(run=run_bench)
+
+    evaluate = commands.add_parser("eval", help="measure the NLP core against annotated corpora")
+    corpora = evaluate.add_subparsers(dest="corpus", metavar="CORPUS", required=True)
+    coref = corpora.add_parser(
+        "coref",
+        help="pronoun resolution on a GAP TSV file: F1 masculine, feminine, overall and bias F/M",
+        description="Resolve each GAP example's pronoun with the article mention model (the snippet text "
+        "only, never the URL) and score it as GAP's scorer does.",
+        formatter_class=formatter,
+    )
+    coref.add_argument("gap", metavar="GAP.tsv")
+    coref.add_argument("--predictions", metavar="FILE", help="also write GAP's system-output format to FILE")
+    coref.add_argument("--json", action="store_true", help="print the scores as JSON")
+    coref.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
+    coref.set_defaults(run=run_eval_coref)
     return parser
 
 
@@ -180,6 +195,34 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     report = asyncio.run(bench(settings, articles=args.articles, seeds=args.seeds, rounds=args.rounds))
     sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+    return 0
+
+
+def run_eval_coref(args: argparse.Namespace, settings: Settings) -> int:
+    import orjson
+
+    from stream.evaluation.gap import GapFormatError, format_predictions, read_gap, resolve_gap, score_gap
+    from stream.nlp import load_pipeline
+
+    try:
+        with open(args.gap, encoding="utf-8", newline="") as lines:
+            rows = read_gap(lines)
+    except (OSError, GapFormatError) as exc:
+        print(f"newswire: {args.gap}: {exc}", file=sys.stderr)
+        return 2
+    nlp = load_pipeline(args.model or settings.model)
+    predictions = [resolve_gap(nlp, row) for row in rows]
+    if args.predictions:
+        with open(args.predictions, "w", encoding="utf-8") as out:
+            out.write(format_predictions(predictions))
+    scores = score_gap(rows, predictions)
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(scores, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print(
+            f"GAP {scores.examples} examples: F1 masculine {scores.masculine} feminine {scores.feminine} "
+            f"overall {scores.overall} | bias F/M {scores.bias}"
+        )
     return 0
 
 

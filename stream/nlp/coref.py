@@ -17,6 +17,7 @@ Rules, each one small and tested on its own:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
@@ -89,6 +90,7 @@ class ArticleEntity:
     name: str
     label: str
     gender: str | None = None
+    name_gender: str | None = None
     titles: set[str] = field(default_factory=set)
     title_text: str | None = None
 
@@ -197,9 +199,12 @@ def _with_first_name(ent: Span) -> Span:
     return ent
 
 
-def _names(doc: Doc) -> list[_Name]:
-    """Every name mention, a person's title split off."""
+def _names(doc: Doc, people: Sequence[Span] = ()) -> list[_Name]:
+    """Every name mention, a person's title split off; `people` are known person names."""
     spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc)
+    if people:
+        known = {i for span in people for i in range(span.start, span.end)}
+        spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
     names = []
     for span in sorted(spans, key=lambda s: s.start):
         start, title = span.start, None
@@ -218,14 +223,19 @@ def _names(doc: Doc) -> list[_Name]:
 
 
 def _untagged_surnames(doc: Doc, names: list[_Name]) -> list[_Name]:
-    """Lone proper nouns the model did not tag that are part of a person's full name ("Nunes said")."""
-    parts = {w for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
+    """Lone words the model did not tag that are part of a person's full name ("Nunes said"),
+    or an organisation's initials ("EDC")."""
+    parts = {w: "PERSON" for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
+    parts |= {_initials(n.text): "ORG" for n in names if n.label == "ORG" and len(n.text.split()) > 1}
     covered = {i for n in names for i in range(n.start, n.end)}
-    return [
-        _Name(t.i, t.i + 1, name_text(t.text), "PERSON", None)
-        for t in doc
-        if t.pos_ == "PROPN" and not t.ent_type_ and t.i not in covered and name_text(t.text) in parts
-    ]
+    found = []
+    for token in doc:
+        text = name_text(token.text)
+        wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
+        if wordlike and text[:1].isupper() and not token.ent_type_ and token.i not in covered:
+            if text in parts:
+                found.append(_Name(token.i, token.i + 1, text, parts[text], None))
+    return found
 
 
 def _person_label(text: str, label: str) -> str:
@@ -338,7 +348,8 @@ def _describe(doc: Doc, names: list[_Name], owners: list[int], entities: list[Ar
             entity.title_text = entity.title_text or name.title
         entity.titles |= words
         if entity.gender is None:
-            entity.gender = _gender_of_words(words) or _first_name_gender(entity.name)
+            entity.gender = _gender_of_words(words)
+        entity.name_gender = entity.name_gender or _first_name_gender(entity.name)
 
 
 def _first_name_gender(name: str) -> str | None:
@@ -347,6 +358,14 @@ def _first_name_gender(name: str) -> str | None:
         return None
     gender = first_name_gender(words[0])
     return {"female": "f", "male": "m"}.get(gender or "")
+
+
+def _mismatch(entity: ArticleEntity, word: str) -> int:
+    """1 when a first name points to the other gender than the pronoun (weak evidence), else 0."""
+    if entity.gender is not None or entity.name_gender is None:
+        return 0
+    wanted = "f" if word in PERSON_PRONOUNS_F else "m" if word in PERSON_PRONOUNS_M else None
+    return int(wanted is not None and entity.name_gender != wanted)
 
 
 def _compatible(entity: ArticleEntity, word: str) -> bool:
@@ -370,11 +389,11 @@ def _antecedent(
     """The entity a pronoun refers to: nearest sentence first, its subject first, then nearest."""
     word = token.lower_
     own_head = _clause_head(token).i
-    best: tuple[int, int, int, int] | None = None
+    best: tuple[int, int, int, int, int] | None = None
     choice = None
     for item in reversed(seen):
         distance = sentence - item.sentence
-        if best is not None and distance > best[0]:
+        if best is not None and distance > best[1] and best[0] == 0:
             break
         if item.quoted and not quoted:
             continue
@@ -385,8 +404,10 @@ def _antecedent(
                 continue  # "Smith praised him": not Smith
         if distance > NEAR_SENTENCES and choice is not None:
             break
-        evidence = 0 if entities[item.entity].gender is not None else 1
-        rank = (min(distance, NEAR_SENTENCES + 1), 0 if item.subject else 1, evidence, -item.token)
+        entity = entities[item.entity]
+        evidence = 0 if entity.gender is not None or entity.name_gender is not None else 1
+        near = min(distance, NEAR_SENTENCES + 1)
+        rank = (_mismatch(entity, word), near, 0 if item.subject else 1, evidence, -item.token)
         if best is None or rank < best:
             best, choice = rank, item.entity
     return choice
@@ -431,9 +452,12 @@ def _is_description(token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
 
 
-def build_coref(doc: Doc) -> Coref:
-    """Link every name, definite description and pronoun of `doc` into entities."""
-    names = _names(doc)
+def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
+    """Link every name, definite description and pronoun of `doc` into entities.
+
+    `people` are spans known to name people (GAP's candidate names), taken over the model's.
+    """
+    names = _names(doc, people)
     entities, owners = _group(names)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(doc)

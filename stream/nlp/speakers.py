@@ -108,7 +108,6 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
         and not (t.is_punct or t.is_space)
         and (t.i == span.root.i or t.dep_ in ROLE_DEPS)
         and not _inside_modifier(t, span.root)
-        and not t.ent_type_ == "ORG"
     ]
     if not keep or not any(t.pos_ in ("NOUN", "PROPN") for t in keep):
         return None

@@ -1,0 +1,1 @@
+"""Measuring the NLP core against annotated corpora."""
