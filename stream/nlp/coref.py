@@ -17,6 +17,7 @@ Rules, each one small and tested on its own:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from stream.nlp.first_names import first_name_gender
 from stream.nlp.lexicon import (
+    EXTRA_TITLES,
     FEMALE_WORDS,
     GROUP_PRONOUNS,
     INVISIBLE_CHARS,
@@ -49,6 +51,7 @@ OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
+PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 # Pronouns look back this many sentences for an antecedent before taking any earlier one.
 NEAR_SENTENCES = 3
 _TRANSLATE = {ord(ch): None for ch in INVISIBLE_CHARS} | {ord(ch): " " for ch in SPACE_CHARS}
@@ -67,19 +70,14 @@ def name_text(text: str) -> str:
 def split_title(words: list[str]) -> int:
     """How many leading words of a person's name are a title ("Lawyer", "Treasury Secretary").
 
-    A word the name parser knows as a title, or any capitalised word before a known first
-    name, is a title; the last word always stays the name.
+    Titles are the name parser's list and a few more (lexicon.EXTRA_TITLES); a lower-case
+    word is part of a title too. The last word always stays the name.
     """
     cut = 0
     for i, word in enumerate(words[:-1]):
         lower = word.lower().strip(".")
-        if lower in NAME_CONSTANTS.titles or word[:1].islower():
+        if lower in NAME_CONSTANTS.titles or lower in EXTRA_TITLES or word[:1].islower():
             cut = i + 1
-    rest = words[cut:]
-    if len(rest) >= 3 and first_name_gender(rest[0]) is None:
-        for i, word in enumerate(rest[1:-1], start=1):
-            if first_name_gender(word) is not None and word[:1].isupper():
-                return cut + i
     return cut
 
 
@@ -145,18 +143,18 @@ class _Seen:
     head: int
 
 
-def _sentence_index(doc: Doc) -> list[int]:
-    index = [0] * len(doc)
-    for number, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = number
+def _sentence_index(tokens: list[Token]) -> list[int]:
+    index, number = [], 0
+    for token in tokens:
+        number += bool(token.is_sent_start) and token.i > 0
+        index.append(number)
     return index
 
 
-def _quoted(doc: Doc) -> list[bool]:
+def _quoted(tokens: list[Token]) -> list[bool]:
     """True for tokens between quotation marks (a paragraph break closes any open quote)."""
     inside, flags = False, []
-    for token in doc:
+    for token in tokens:
         text = token.text
         if text == "“":
             inside = True
@@ -168,17 +166,17 @@ def _quoted(doc: Doc) -> list[bool]:
     return flags
 
 
-def _person_chains(doc: Doc) -> list[Span]:
+def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes")."""
     found = []
     i = 0
-    while i < len(doc):
-        token = doc[i]
+    while i < len(tokens):
+        token = tokens[i]
         if token.pos_ == "PROPN" and not token.ent_type_ and first_name_gender(token.text) is not None:
             end = i + 1
-            while (
-                end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end].ent_type_ and doc[end].text[:1].isupper()
-            ):
+            while end < len(tokens) and tokens[end].pos_ == "PROPN" and not tokens[end].ent_type_:
+                if not tokens[end].text[:1].isupper():
+                    break
                 end += 1
             if end - i >= 2:
                 found.append(Span(doc, i, end, label="PERSON"))
@@ -199,12 +197,13 @@ def _with_first_name(ent: Span) -> Span:
     return ent
 
 
-def _names(doc: Doc, people: Sequence[Span] = ()) -> list[_Name]:
+def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
-    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc)
+    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
+    counts = Counter(t.text for t in tokens)
     names = []
     for span in sorted(spans, key=lambda s: s.start):
         start, title = span.start, None
@@ -218,18 +217,25 @@ def _names(doc: Doc, people: Sequence[Span] = ()) -> list[_Name]:
                 start = words[cut].i
         text = name_text(doc[start : span.end].text)
         if text and any(ch.isalpha() for ch in text):
-            names.append(_Name(start, span.end, text, _person_label(text, span.label_), title))
-    return sorted(names + _untagged_surnames(doc, names), key=lambda n: n.start)
+            label = span.label_
+            if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
+                # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
+                words = text.split()
+                label = "PERSON" if counts[words[-1]] > counts[words[0]] else label
+            names.append(_Name(start, span.end, text, label, title))
+    return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
 
 
-def _untagged_surnames(doc: Doc, names: list[_Name]) -> list[_Name]:
+def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
     """Lone words the model did not tag that are part of a person's full name ("Nunes said"),
     or an organisation's initials ("EDC")."""
     parts = {w: "PERSON" for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
     parts |= {_initials(n.text): "ORG" for n in names if n.label == "ORG" and len(n.text.split()) > 1}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
-    for token in doc:
+    for token in tokens:
+        if not token.text[:1].isupper() or token.i in covered:
+            continue
         text = name_text(token.text)
         wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
         if wordlike and text[:1].isupper() and not token.ent_type_ and token.i not in covered:
@@ -257,15 +263,22 @@ def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = No
     Two people may share a surname ("Kevin Vickers", "Andrew Vickers"): "Vickers" joins
     the one the article named most recently (`recent` maps a full name to that position).
     """
-    words = {w.lower() for w in short.split()}
-    matches = [full for full in fulls if words <= {w.lower() for w in full.split()}]
-    if not matches:
+    matches = [_fullest(full, fulls) for full in fulls if _part_of(short, full)]
+    people = list(dict.fromkeys(matches))
+    if not people:
         return short
-    longest = max(len(full.split()) for full in matches)
-    fullest = [full for full in matches if len(full.split()) == longest]
-    if len(fullest) > 1 and recent is not None:
-        return max(fullest, key=lambda full: recent.get(full, -1))
-    return fullest[0]
+    if len(people) > 1 and recent is not None:
+        return max(people, key=lambda full: recent.get(full, -1))
+    return people[0]
+
+
+def _part_of(short: str, full: str) -> bool:
+    return {w.lower() for w in short.split()} <= {w.lower() for w in full.split()}
+
+
+def _fullest(name: str, fulls: list[str]) -> str:
+    """The longest name containing all words of `name` ("Justin Pierre Trudeau" for "Justin Trudeau")."""
+    return max((full for full in fulls if _part_of(name, full)), key=lambda full: len(full.split()), default=name)
 
 
 def _org_key(short: str, fulls: list[str]) -> str:
@@ -291,12 +304,12 @@ def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
     recent: dict[str, int] = {}
     for name in names:
         person = _person_key(name.text, people, recent) if name.label in PERSON_LIKE_LABELS else name.text
-        if name.label == "PERSON" and name.text in people:
-            recent[name.text] = name.start
+        if name.label == "PERSON" and len(name.text.split()) > 1:
+            recent[person] = name.start
         if name.label == "PERSON" or person != name.text:
             key = (person, "PERSON")
         else:
-            key = (_org_key(name.text, orgs) if name.label == "ORG" else name.text, name.label)
+            key = (_org_key(name.text, orgs) if name.label not in ("GPE", "NORP") else name.text, name.label)
         if key not in keys:
             keys[key] = len(entities)
             entities.append(ArticleEntity(name=key[0], label=key[1]))
@@ -415,11 +428,9 @@ def _antecedent(
 
 def _pronoun_word(token: Token) -> str | None:
     word = token.lower_
-    if token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$"):
+    if word not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
         return None
-    if word in PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS:
-        return word
-    return None
+    return word
 
 
 def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleEntity]) -> int | None:
@@ -457,22 +468,23 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
 
     `people` are spans known to name people (GAP's candidate names), taken over the model's.
     """
-    names = _names(doc, people)
+    tokens = list(doc)  # one Token object per position, not one per doc[i]
+    names = _names(doc, tokens, people)
     entities, owners = _group(names)
     _describe(doc, names, owners, entities)
-    sentences = _sentence_index(doc)
-    quoted = _quoted(doc)
+    sentences = _sentence_index(tokens)
+    quoted = _quoted(tokens)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     i = 0
-    while i < len(doc):
-        token = doc[i]
+    while i < len(tokens):
+        token = tokens[i]
         entity, end, kind = None, i + 1, "name"
         if i in starts:
             name, entity = starts[i]
             end = name.end
-            head = doc[end - 1]
+            head = tokens[end - 1]
             appos_of = head.head if head.dep_ == "appos" else None
             token = head
         elif (word := _pronoun_word(token)) is not None:

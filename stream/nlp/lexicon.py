@@ -24,6 +24,9 @@ MALE_WORDS = frozenset(
     "sir son spokesman uncle".split()
 )
 
+# Titles before a name that the name parser's own list lacks ("Justice Sean Dunphy").
+EXTRA_TITLES = frozenset("justice mla mp mpp organiser organizer premier skipper spokesperson".split())
+
 # Head nouns of descriptions that stand for an organisation ("the company said").
 ORGANISATION_NOUNS = frozenset(
     "agency association authority bank board business carrier center centre chain church club coalition "
