@@ -201,7 +201,7 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 def run_eval_coref(args: argparse.Namespace, settings: Settings) -> int:
     import orjson
 
-    from stream.evaluation.gap import GapFormatError, format_predictions, read_gap, resolve_gap, score_gap
+    from stream.evaluation.gap import GapFormatError, format_predictions, predict_gap, read_gap, score_gap
     from stream.nlp import load_pipeline
 
     try:
@@ -211,7 +211,7 @@ def run_eval_coref(args: argparse.Namespace, settings: Settings) -> int:
         print(f"newswire: {args.gap}: {exc}", file=sys.stderr)
         return 2
     nlp = load_pipeline(args.model or settings.model)
-    predictions = [resolve_gap(nlp, row) for row in rows]
+    predictions = predict_gap(nlp, rows)
     if args.predictions:
         with open(args.predictions, "w", encoding="utf-8") as out:
             out.write(format_predictions(predictions))

@@ -1,7 +1,7 @@
 """GAP (gendered ambiguous pronouns): read the TSV, resolve, score by gender.
 
     rows = read_gap(lines)
-    predictions = [resolve_gap(nlp, row) for row in rows]
+    predictions = predict_gap(nlp, rows)
     scores = score_gap(rows, predictions)       # F1 masculine, feminine, overall; bias F/M
 
 Only the snippet text is used, never the URL column. A pronoun the resolver links to
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from stream.nlp.coref import build_coref
 
@@ -134,9 +135,14 @@ def _same_name(name: str, entity_name: str) -> bool:
     return bool(words) and bool(other) and (words <= other or other <= words)
 
 
-def resolve_gap(nlp: Language, row: GapRow) -> GapPrediction:
-    """Run the article resolver on the snippet; A or B is TRUE when it is the pronoun's entity."""
-    doc = nlp(row.text)
+def predict_gap(nlp: Language, rows: list[GapRow], *, batch_size: int = 64) -> list[GapPrediction]:
+    """resolve_gap() for every row, the snippets parsed in batches."""
+    docs = nlp.pipe((row.text for row in rows), batch_size=batch_size)
+    return [resolve_gap(doc, row) for doc, row in zip(docs, rows, strict=True)]
+
+
+def resolve_gap(doc: Doc, row: GapRow) -> GapPrediction:
+    """Run the article resolver on the parsed snippet; A or B is TRUE when it is the pronoun's entity."""
     candidates = [
         doc.char_span(offset, offset + len(name), label="PERSON", alignment_mode="expand")
         for name, offset in ((row.a, row.a_offset), (row.b, row.b_offset))

@@ -52,8 +52,10 @@ DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
-# Pronouns look back this many sentences for an antecedent before taking any earlier one.
+# Pronouns weigh the mentions of this many sentences back before taking any earlier one.
 NEAR_SENTENCES = 3
+RECENCY = 100.0
+SUBJECT = 80.0
 _TRANSLATE = {ord(ch): None for ch in INVISIBLE_CHARS} | {ord(ch): " " for ch in SPACE_CHARS}
 
 
@@ -399,31 +401,63 @@ def _clause_head(token: Token) -> Token:
 def _antecedent(
     token: Token, seen: list[_Seen], entities: list[ArticleEntity], sentence: int, quoted: bool
 ) -> int | None:
-    """The entity a pronoun refers to: nearest sentence first, its subject first, then nearest."""
+    """The entity a pronoun refers to: the most salient compatible one of the last few sentences.
+
+    Salience (after Lappin and Leass) adds up over an entity's mentions: each counts
+    RECENCY, plus SUBJECT when it is a subject, halved for every sentence back. A first
+    name of the other gender only counts when nothing else fits; beyond the window, the
+    nearest compatible mention is taken.
+    """
     word = token.lower_
     own_head = _clause_head(token).i
-    best: tuple[int, int, int, int, int] | None = None
-    choice = None
+    scores: dict[int, float] = {}
+    fallback: int | None = None
     for item in reversed(seen):
         distance = sentence - item.sentence
-        if best is not None and distance > best[1] and best[0] == 0:
+        if distance > NEAR_SENTENCES and (scores or fallback is not None):
             break
         if item.quoted and not quoted:
             continue
-        if not _compatible(entities[item.entity], word):
-            continue
-        if token.dep_ in OBJECT_DEPS | {"nsubj", "nsubjpass"} and item.head == own_head and item.subject:
-            if token.dep_ not in SUBJECT_DEPS and token.dep_ != "poss":
-                continue  # "Smith praised him": not Smith
-        if distance > NEAR_SENTENCES and choice is not None:
-            break
         entity = entities[item.entity]
-        evidence = 0 if entity.gender is not None or entity.name_gender is not None else 1
-        near = min(distance, NEAR_SENTENCES + 1)
-        rank = (_mismatch(entity, word), near, 0 if item.subject else 1, evidence, -item.token)
-        if best is None or rank < best:
-            best, choice = rank, item.entity
-    return choice
+        if not _compatible(entity, word):
+            continue
+        if item.head == own_head and item.subject and token.dep_ in OBJECT_DEPS:
+            continue  # "Smith praised him": not Smith
+        if _mismatch(entity, word):
+            fallback = item.entity if fallback is None else fallback
+            continue
+        if distance > NEAR_SENTENCES:
+            return item.entity
+        weight = (RECENCY + (SUBJECT if item.subject else 0)) / 2**distance
+        scores[item.entity] = scores.get(item.entity, 0.0) + weight
+    if scores:
+        return max(scores, key=lambda entity: scores[entity])
+    return fallback
+
+
+def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
+    """A possessive's antecedent in its own sentence: the noun it hangs under or the clause's subject.
+
+    "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
+    father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns.
+    """
+    word = token.lower_
+    node = token
+    while node.head.i != node.i:
+        node = node.head
+        found = heads.get(node.i)
+        if found is not None and node.pos_ in ("PROPN", "NOUN"):
+            return found if _compatible(entities[found], word) and not _mismatch(entities[found], word) else None
+        if node.pos_ in ("VERB", "AUX"):
+            for child in node.children:
+                if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
+                    continue
+                if child.lower_ in ("who", "that") and node.dep_ == "relcl":
+                    child = node.head
+                found = heads.get(child.i)
+                if found is not None and _compatible(entities[found], word) and not _mismatch(entities[found], word):
+                    return found
+    return None
 
 
 def _pronoun_word(token: Token) -> str | None:
@@ -477,6 +511,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
+    heads: dict[int, int] = {}  # head token of each linked mention -> its entity
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -489,7 +524,9 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             token = head
         elif (word := _pronoun_word(token)) is not None:
             kind, appos_of = "pronoun", None
-            entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
+            entity = _local_antecedent(token, heads, entities) if token.dep_ == "poss" else None
+            if entity is None:
+                entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
                 entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"
@@ -501,6 +538,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             subject = token.dep_ in SUBJECT_DEPS or (appos_of is not None and appos_of.dep_ in SUBJECT_DEPS)
             head_of = _clause_head(token).i
             seen.append(_Seen(token.i, sentences[token.i], entity, subject, quoted[token.i], head_of))
+            heads[token.i] = entity
         i = end
     by_token = {t: number for number, m in enumerate(mentions) for t in range(m.start, m.end)}
     return Coref(entities, mentions, by_token)

@@ -65,4 +65,4 @@ def test_format_predictions_is_gaps_system_output():
 
 def test_resolve_gap_links_the_subject(nlp):
     row = read_gap([HEADER, ROWS[0]])[0]
-    assert resolve_gap(nlp, row) == GapPrediction("t-1", True, False)
+    assert resolve_gap(nlp(row.text), row) == GapPrediction("t-1", True, False)
