@@ -78,6 +78,8 @@ def split_title(words: list[str]) -> int:
     cut = 0
     for i, word in enumerate(words[:-1]):
         lower = word.lower().strip(".")
+        if i > 0 and first_name_gender(word) in ("female", "male"):
+            break  # "Lawyer Grace Achieng Otieno": Grace is a first name here, not "Her Grace"
         if lower in NAME_CONSTANTS.titles or lower in EXTRA_TITLES or word[:1].islower():
             cut = i + 1
     return cut
@@ -199,6 +201,24 @@ def _with_first_name(ent: Span) -> Span:
     return ent
 
 
+def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
+    """One person for two touching PERSON spans ("Lawyer Grace" + "Achieng Otieno")."""
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.label_ == span.label_ == "PERSON"
+            and last.end == span.start
+            and last[-1].whitespace_ == " "
+            and not {t.lower_ for t in last} & {t.lower_ for t in span}
+        ):
+            merged[-1] = Span(span.doc, last.start, span.end, label="PERSON")
+        else:
+            merged.append(span)
+    return merged
+
+
 def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
     spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc, tokens)
@@ -207,7 +227,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
     counts = Counter(t.text for t in tokens)
     names = []
-    for span in sorted(spans, key=lambda s: s.start):
+    for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
         while start < span.end and (doc[start].is_punct or doc[start].tag_ == "POS"):
             start += 1

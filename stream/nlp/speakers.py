@@ -92,7 +92,12 @@ CLAUSE_DEPS = frozenset({"prep", "pobj", "relcl", "acl", "advcl", "poss"})
 AFFILIATION_DEPS = frozenset({"compound", "poss", "pobj", "prep", "appos", "nmod"})
 
 
-def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
+def _conjoined(head: Token) -> frozenset[int]:
+    """Tokens of the names conjoined to `head` ("and Lehla Abreder"), kept out of a role."""
+    return frozenset(t.i for conj in head.conjuncts for t in conj.subtree)
+
+
+def _role_text(span: Span, name_first: int, name_last: int, *, skip: frozenset[int] = frozenset()) -> str | None:
     """The title around a name: the head noun with its compounds, modifiers and appositions.
 
     Possessors ("Russia's") and clauses ("at the airbase in ...") are not part of a title.
@@ -104,6 +109,7 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
         for t in span
         if not (name_first <= t.i <= name_last)
         and t.i not in possessed
+        and t.i not in skip
         and t.dep_ not in ROLE_DROP_DEPS
         and not (t.is_punct or t.is_space)
         and (t.i == span.root.i or t.dep_ in ROLE_DEPS)
@@ -139,6 +145,13 @@ def _affiliation(span: Span, coref: Coref, name_range: tuple[int, int] | None) -
         if token.i == span.root.i:
             entity = coref.entity_at(ent.root.i)
             return entity.name if entity is not None else name_text(ent.text) or None
+    root = span.root
+    if root.pos_ == "NOUN" and name_range is None:
+        # "A Freedom Mobile spokesperson": an untagged proper-noun compound names the employer
+        chain = [t for t in root.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < root.i]
+        if chain:
+            first = min(t.left_edge.i for t in chain)
+            return name_text(span.doc[first : root.i].text) or None
     return None
 
 
@@ -205,13 +218,13 @@ def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
         return replace(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)
     name_first, name_last, label = found
     mention = coref.mention_at(name_last)
-    if mention is not None:
-        name_first = max(span.start, min(name_first, mention.start))
+    if mention is not None and mention.kind == "name" and mention.start >= span.start:
+        name_first = mention.start  # the title split off the name stays in the role
     entity = coref.entity_at(name_last)
     name = entity.name if entity is not None else name_text(doc[name_first : name_last + 1].text) or None
     if entity is not None:
         label = entity.label
-    role = _role_text(span, name_first, name_last)
-    affiliation = _affiliation(span, coref, (name_first, name_last))
     names = _joint_names(doc, name_last, coref)
+    role = _role_text(span, name_first, name_last, skip=_conjoined(doc[name_last]) if names else frozenset())
+    affiliation = _affiliation(span, coref, (name_first, name_last))
     return replace(base, name=name, role=role, entity=label, affiliation=affiliation, names=names)

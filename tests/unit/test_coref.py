@@ -157,3 +157,24 @@ def test_pronoun_gender_comes_from_pronouns_already_linked(nlp):
 )
 def test_speakers_resolve_through_the_mention_model(nlp, text, expected):
     assert speakers(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A possessive takes the noun it hangs under ...
+        (
+            "The film starred Gene Kelly, Cyd Charisse and Michael Kidd in his first acting role.",
+            "his",
+            "Michael Kidd",
+        ),
+        # ... or the subject of its clause, through a relative pronoun.
+        (
+            "Colin Bell wrote to a singer called Jake Burns, who was trying to promote his band.",
+            "his",
+            "Jake Burns",
+        ),
+    ],
+)
+def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
