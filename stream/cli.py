@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -12,6 +13,7 @@ from aiokafka.errors import KafkaError
 
 from stream import __version__
 from stream.errors import ArticleError, NewswireError
+from stream.evaluation.cli import add_eval_command
 from stream.settings import Settings, describe
 
 DESCRIPTION = """\
@@ -19,7 +21,8 @@ Enrich news articles with named entities and quoted statements.
 
 The worker consumes raw articles from Kafka and publishes one enriched event
 per article, one event per quote and dead letters for input it cannot use.
-`enrich` runs the same enrichment on files, without Kafka.
+`enrich` runs the same enrichment on files, without Kafka; `eval` measures it
+against gold annotations.
 """
 
 
@@ -62,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
     enrich.add_argument("--batch-size", type=int, help="articles per nlp.pipe batch (default: NEWSWIRE_BATCH_SIZE)")
     enrich.add_argument("-o", "--output", help="write events to this file instead of stdout")
+    enrich.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     enrich.set_defaults(run=run_enrich)
 
     replay = commands.add_parser(
@@ -100,20 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=int, default=2, help="measure each path this many times, keep the best")
     bench.set_defaults(run=run_bench)
 
-    evaluate = commands.add_parser("eval", help="measure the NLP core against annotated corpora")
-    corpora = evaluate.add_subparsers(dest="corpus", metavar="CORPUS", required=True)
-    coref = corpora.add_parser(
-        "coref",
-        help="pronoun resolution on a GAP TSV file: F1 masculine, feminine, overall and bias F/M",
-        description="Resolve each GAP example's pronoun with the article mention model (the snippet text "
-        "only, never the URL) and score it as GAP's scorer does.",
-        formatter_class=formatter,
-    )
-    coref.add_argument("gap", metavar="GAP.tsv")
-    coref.add_argument("--predictions", metavar="FILE", help="also write GAP's system-output format to FILE")
-    coref.add_argument("--json", action="store_true", help="print the scores as JSON")
-    coref.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
-    coref.set_defaults(run=run_eval_coref)
+    add_eval_command(commands)
     return parser
 
 
@@ -134,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`newswire eval ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 
@@ -148,11 +142,13 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from stream.files import read_articles
     from stream.models import Article
     from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+    from stream.progress import progress_bar
 
     model = args.model or settings.model
     batch_size = args.batch_size or settings.batch_size
     nlp = load_pipeline(model)
     output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+    bar = progress_bar(quiet=args.quiet)
     failed = 0
     batch: list[Article] = []
 
@@ -164,6 +160,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)
             else:
                 output.write(encode(result) + b"\n")
+        bar.update(len(batch))
         batch.clear()
 
     try:
@@ -177,6 +174,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 flush()
         flush()
     finally:
+        bar.close()
         if args.output:
             output.close()
     return 1 if failed else 0
@@ -195,34 +193,6 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     report = asyncio.run(bench(settings, articles=args.articles, seeds=args.seeds, rounds=args.rounds))
     sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
-    return 0
-
-
-def run_eval_coref(args: argparse.Namespace, settings: Settings) -> int:
-    import orjson
-
-    from stream.evaluation.gap import GapFormatError, format_predictions, predict_gap, read_gap, score_gap
-    from stream.nlp import load_pipeline
-
-    try:
-        with open(args.gap, encoding="utf-8", newline="") as lines:
-            rows = read_gap(lines)
-    except (OSError, GapFormatError) as exc:
-        print(f"newswire: {args.gap}: {exc}", file=sys.stderr)
-        return 2
-    nlp = load_pipeline(args.model or settings.model)
-    predictions = predict_gap(nlp, rows)
-    if args.predictions:
-        with open(args.predictions, "w", encoding="utf-8") as out:
-            out.write(format_predictions(predictions))
-    scores = score_gap(rows, predictions)
-    if args.json:
-        sys.stdout.buffer.write(orjson.dumps(scores, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        print(
-            f"GAP {scores.examples} examples: F1 masculine {scores.masculine} feminine {scores.feminine} "
-            f"overall {scores.overall} | bias F/M {scores.bias}"
-        )
     return 0
 
 

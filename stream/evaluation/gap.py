@@ -17,14 +17,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from stream.errors import EvaluationError
 from stream.nlp.coref import build_coref
 
 COLUMNS = ("ID", "Text", "Pronoun", "Pronoun-offset", "A", "A-offset", "A-coref", "B", "B-offset", "B-coref")
 FEMININE = frozenset({"she", "her", "hers", "herself"})
-
-
-class GapFormatError(ValueError):
-    """A GAP file that does not have GAP's columns or values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +62,7 @@ class GapScores:
 
 def _flag(value: str, where: str) -> bool:
     if value.upper() not in ("TRUE", "FALSE"):
-        raise GapFormatError(f"{where}: expected TRUE or FALSE, got {value!r}")
+        raise EvaluationError(f"{where}: expected TRUE or FALSE, got {value!r}")
     return value.upper() == "TRUE"
 
 
@@ -74,11 +71,11 @@ def read_gap(lines: Iterable[str]) -> list[GapRow]:
     reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if header is None or tuple(header[: len(COLUMNS)]) != COLUMNS:
-        raise GapFormatError(f"not a GAP file: header {header!r}")
+        raise EvaluationError(f"not a GAP file: header {header!r}")
     rows = []
     for number, cells in enumerate(reader, start=2):
         if len(cells) < len(COLUMNS):
-            raise GapFormatError(f"line {number}: {len(cells)} columns, expected {len(COLUMNS)}")
+            raise EvaluationError(f"line {number}: {len(cells)} columns, expected {len(COLUMNS)}")
         try:
             rows.append(
                 GapRow(
@@ -95,7 +92,7 @@ def read_gap(lines: Iterable[str]) -> list[GapRow]:
                 )
             )
         except ValueError as exc:
-            raise GapFormatError(f"line {number}: {exc}") from exc
+            raise EvaluationError(f"line {number}: {exc}") from exc
     return rows
 
 
@@ -164,3 +161,19 @@ def resolve_gap(doc: Doc, row: GapRow) -> GapPrediction:
     if a and b:  # both names are the one entity's: keep the one linked by position
         b = False
     return GapPrediction(row.id, a, b)
+
+
+def read_gap_file(path: str) -> list[GapRow]:
+    """read_gap() on a file; EvaluationError naming the file when it is missing or malformed."""
+    try:
+        with open(path, encoding="utf-8", newline="") as lines:
+            rows = read_gap(lines)
+    except FileNotFoundError:
+        raise EvaluationError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise EvaluationError(f"{path}: cannot read: {exc}") from exc
+    except EvaluationError as exc:
+        raise EvaluationError(f"{path}: {exc}") from exc
+    if not rows:
+        raise EvaluationError(f"{path}: no examples")
+    return rows

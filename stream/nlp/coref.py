@@ -242,8 +242,8 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             label = span.label_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
-                words = text.split()
-                label = "PERSON" if counts[words[-1]] > counts[words[0]] else label
+                parts = text.split()
+                label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
             names.append(_Name(start, span.end, text, label, title))
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from stream.errors import EvaluationError
 from stream.evaluation.gap import (
-    GapFormatError,
     GapPrediction,
     format_predictions,
     read_gap,
@@ -38,7 +38,7 @@ def test_read_gap_parses_offsets_and_flags():
     ],
 )
 def test_read_gap_rejects_malformed_files(lines):
-    with pytest.raises(GapFormatError):
+    with pytest.raises(EvaluationError):
         read_gap(lines)
 
 
