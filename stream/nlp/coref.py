@@ -35,6 +35,7 @@ from stream.nlp.lexicon import (
     PERSON_PRONOUNS_F,
     PERSON_PRONOUNS_M,
     SPACE_CHARS,
+    SPEECH_VERBS,
     THING_PRONOUNS,
 )
 from stream.nlp.names import clean_name
@@ -170,8 +171,13 @@ def _quoted(tokens: list[Token]) -> list[bool]:
     return flags
 
 
+def _speaks(token: Token) -> bool:
+    return token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS
+
+
 def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
-    """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes")."""
+    """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
+    or that are the subject of a speech verb ("Na'moks said")."""
     found = []
     i = 0
     while i < len(tokens):
@@ -185,6 +191,14 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
             if end - i >= 2:
                 found.append(Span(doc, i, end, label="PERSON"))
             i = end
+        elif token.pos_ == "PROPN" and not token.ent_type_ and _speaks(token) and token.text[:1].isupper():
+            start = token.i
+            while start > 0 and tokens[start - 1].pos_ == "PROPN" and tokens[start - 1].dep_ == "compound":
+                if tokens[start - 1].ent_type_:
+                    break
+                start -= 1
+            found.append(Span(doc, start, token.i + 1, label="PERSON"))
+            i += 1
         else:
             i += 1
     return found
@@ -238,6 +252,9 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 title = doc[span.start : words[cut - 1].i + 1].text
                 start = words[cut].i
         text = name_text(doc[start : span.end].text)
+        last = text.split()[-1].lower().strip(".") if text else ""
+        if span.label_ == "PERSON" and (last in NAME_CONSTANTS.titles or last in EXTRA_TITLES):
+            continue  # "Jim Eglinski, Yellowhead MP": a title, not a second person
         if text and any(ch.isalpha() for ch in text):
             label = span.label_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
@@ -434,7 +451,7 @@ def _antecedent(
     fallback: int | None = None
     for item in reversed(seen):
         distance = sentence - item.sentence
-        if distance > NEAR_SENTENCES and (scores or fallback is not None):
+        if distance > NEAR_SENTENCES and scores:
             break
         if item.quoted and not quoted:
             continue

@@ -43,5 +43,8 @@ STATEMENT_NOUNS = frozenset(
     "statement study submission tweet".split()
 )
 
+# Lemmas of verbs whose untagged proper-noun subject is taken for a person ("Na'moks said").
+SPEECH_VERBS = frozenset({"add", "argue", "explain", "insist", "note", "say", "tell", "write"})
+
 # Prepositions that name whom a statement or a speaker speaks for.
 AFFILIATION_PREPOSITIONS = frozenset({"at", "by", "for", "from", "of", "with"})

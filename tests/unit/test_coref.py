@@ -178,3 +178,32 @@ def test_speakers_resolve_through_the_mention_model(nlp, text, expected):
 )
 def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # An untagged proper noun that says something is a person a pronoun can refer to.
+        (
+            "Hereditary Chief Na'moks said the camp was peaceful. The police disagreed.\n"
+            "“There was no aggression,” he said.",
+            "he",
+            "Na'moks",
+        ),
+        # "Yellowhead MP" after a name is a title, not a second person.
+        (
+            "Jim Eglinski, Yellowhead MP, drove around with flags. “We are making a point,” he said.",
+            "he",
+            "Jim Eglinski",
+        ),
+        # A woman named long before is preferred to a man named nearby.
+        (
+            "Wendy Golden found her son on the couch. Police came. The case was slow. Charges followed. "
+            "A trial was set. Reporter Richard Cuthbertson covered it. But she persisted.",
+            "she",
+            "Wendy Golden",
+        ),
+    ],
+)
+def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
