@@ -245,12 +245,15 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
         start, title = span.start, None
         while start < span.end and (doc[start].is_punct or doc[start].tag_ == "POS"):
             start += 1
-        if span.label_ == "PERSON":
+        # "Hereditary Chief Na'moks said", tagged ORG: a titled speaker is a person
+        titled_speaker = span.label_ in RELABELLED_AS_PERSON and _speaks(span.root) and span.root.pos_ == "PROPN"
+        if span.label_ == "PERSON" or titled_speaker:
             words = [t for t in doc[start : span.end] if not t.is_punct]
             cut = split_title([t.text for t in words]) if words else 0
-            if cut:
+            if cut and any(t.text[:1].isupper() for t in words[:cut]):
                 title = doc[span.start : words[cut - 1].i + 1].text
                 start = words[cut].i
+                span = Span(doc, span.start, span.end, label="PERSON")
         text = name_text(doc[start : span.end].text)
         last = text.split()[-1].lower().strip(".") if text else ""
         if span.label_ == "PERSON" and (last in NAME_CONSTANTS.titles or last in EXTRA_TITLES):
