@@ -5,21 +5,23 @@
 
 Rules, each one small and tested on its own:
 - names: a surname, first name or shorter form joins the fullest name the article uses,
-  before or after; an acronym joins the long form it abbreviates ("EDC", "(IRCC)");
+  before or after (the one named last when two people share a surname); an acronym joins
+  the long form it abbreviates ("EDC", "IRCC"); a title is split off ("Lawyer");
 - titles and appositions ("Prime Minister Justin Trudeau", "Nino Niederreiter, the
-  26-year-old right wing") let a later "the prime minister" or "the 26-year-old" refer to
-  that person; "the company" or "the union" refers to the organisation last in focus;
-- pronouns: the nearest compatible earlier mention, the subject of the clause or sentence
-  first; gender (honorifics, gendered nouns, first names, pronouns already linked) and
-  number must agree; "it" and "they" go to organisations, places and groups. A mention
-  inside quotation marks is not an antecedent for a pronoun outside them.
+  26-year-old right wing") let a later "the prime minister" refer to that person; a bare
+  "the company" or "the union" refers to the organisation last named;
+- pronouns: a possessive first takes the noun it hangs under or its clause's subject;
+  otherwise the most salient compatible entity of the last few sentences (subjects
+  count more). Gender (honorifics, gendered nouns, pronouns already linked; a first name
+  as weak evidence) and number must agree; "it" and "they" go to organisations, places
+  and groups. A mention inside quotation marks is no antecedent for a pronoun outside.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Doc, Span, Token
@@ -265,7 +267,28 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 parts = text.split()
                 label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
             names.append(_Name(start, span.end, text, label, title))
+    defined = _acronyms(tokens)
+    names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
+
+
+def _acronyms(tokens: list[Token]) -> dict[str, str]:
+    """Acronyms defined in brackets after their long form: "Citizenship Canada (IRCC)"."""
+    found = {}
+    for token in tokens[1:-1]:
+        i, text = token.i, token.text
+        if not (text.isupper() and text.isalpha() and len(text) >= 2):
+            continue
+        if tokens[i - 1].text != "(" or tokens[i + 1].text != ")":
+            continue
+        for start in range(i - 2, max(-1, i - 2 - 3 * len(text)), -1):
+            if not tokens[start].text[:1].isupper():
+                continue
+            long_form = " ".join(t.text for t in tokens[start : i - 1])
+            if _initials(long_form) == text:
+                found[text] = name_text(tokens[start].doc[start : i - 1].text)
+                break
+    return found
 
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:

@@ -62,6 +62,11 @@ def test_name_text_strips_invisible_characters(text, expected):
         ),
         # An acronym joins the long form it abbreviates.
         (
+            "Immigration, Refugees and Citizenship Canada (IRCC) processed the claims. IRCC said it was busy.",
+            "IRCC",
+            "Immigration, Refugees and Citizenship Canada",
+        ),
+        (
             "Export Development Canada lent the money. EDC declined to comment on the loan.",
             "EDC",
             "Export Development Canada",
