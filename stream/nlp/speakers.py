@@ -184,11 +184,24 @@ def _joint_names(doc: Doc, name_last: int, coref: Coref) -> tuple[str, ...]:
     return tuple(names) if len(names) > 1 else ()
 
 
+def _is_section_label(span: Span) -> bool:
+    """An upper-case heading taken for a speaker ("ANALYSIS", "FED TALK", "WATCH"): it names no one.
+
+    A lone upper-case word of up to four letters is taken for an acronym ("CNBC", "NATO").
+    """
+    words = [t.text for t in span if any(ch.isalpha() for ch in t.text)]
+    if not words or not all(w.isupper() for w in words):
+        return False
+    return len(words) > 1 or len(words[0]) > 4
+
+
 def resolve_speaker(doc: Doc, first: int, last: int, *, coref: Coref) -> Speaker:
     """Build the Speaker for tokens first..last (inclusive) of `doc`, resolved through `coref`."""
     span = doc[first : last + 1]
     base = Speaker(text=span.text, start=doc[first].idx, end=doc[last].idx + len(doc[last].text))
     root = span.root
+    if _is_section_label(span):
+        return base
     if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ in ("relcl", "acl") and root.head.head.i < root.i:
         # "..., who said": the antecedent names the speaker.
         antecedent = root.head.head

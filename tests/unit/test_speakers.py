@@ -129,3 +129,16 @@ def speaker_fields(nlp, text):
 )
 def test_speaker_role_affiliation_and_joint_names(nlp, text, expected):
     assert speaker_fields(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An upper-case heading taken for a speaker names no one ...
+        ("ANALYSIS: “The market is weak.”", [("ANALYSIS", None)]),
+        # ... while a short upper-case name is an acronym.
+        ("CNBC said the deal was off.", [("CNBC", "CNBC")]),
+    ],
+)
+def test_upper_case_headings_name_no_one(nlp, text, expected):
+    assert [(q.speaker.text, q.speaker.name) for q in extract_quotes(nlp(text))] == expected
