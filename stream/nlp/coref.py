@@ -523,6 +523,20 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     return None
 
 
+def _reported_speaker(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
+    """The speaker of "Lee Finell said she is unsure": a subject pronoun of a clause reported by
+    a speech verb refers to that verb's subject (a first name of the other gender notwithstanding)."""
+    clause = token.head
+    if token.dep_ not in SUBJECT_DEPS or clause.dep_ != "ccomp" or clause.head.lemma_ not in SPEECH_VERBS:
+        return None
+    for child in clause.head.children:
+        if child.dep_ == "nsubj" and child.i < token.i:
+            found = heads.get(child.i)
+            if found is not None and _compatible(entities[found], token.lower_):
+                return found
+    return None
+
+
 def _pronoun_word(token: Token) -> str | None:
     word = token.lower_
     if word not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
@@ -587,7 +601,10 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             token = head
         elif (word := _pronoun_word(token)) is not None:
             kind, appos_of = "pronoun", None
-            entity = _local_antecedent(token, heads, entities) if token.dep_ == "poss" else None
+            if token.dep_ == "poss":
+                entity = _local_antecedent(token, heads, entities)
+            else:
+                entity = _reported_speaker(token, heads, entities)
             if entity is None:
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M

@@ -188,6 +188,21 @@ def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
+        # The subject of a reported clause is the speaker, whatever a first name suggests.
+        (
+            "Milk sales fell in Alberta. Lee Finell, a manager with Dairy Farmers of Canada, said she is unsure.",
+            "she",
+            "Lee Finell",
+        ),
+    ],
+)
+def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
         # An untagged proper noun that says something is a person a pronoun can refer to.
         (
             "Hereditary Chief Na'moks said the camp was peaceful. The police disagreed.\n"
