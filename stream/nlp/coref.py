@@ -259,7 +259,8 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
         text = name_text(doc[start : span.end].text)
         last = text.split()[-1].lower().strip(".") if text else ""
         if span.label_ == "PERSON" and (last in NAME_CONSTANTS.titles or last in EXTRA_TITLES):
-            continue  # "Jim Eglinski, Yellowhead MP": a title, not a second person
+            if first_name_gender(text.split()[0]) is None:
+                continue  # "Jim Eglinski, Yellowhead MP": a title, not a second person; "Roy Graf" is a name
         if text and any(ch.isalpha() for ch in text):
             label = span.label_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":

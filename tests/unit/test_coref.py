@@ -216,6 +216,13 @@ def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
             "he",
             "Jim Eglinski",
         ),
+        # A surname that is also a title ("Graf") after a first name is still a name.
+        (
+            "Protesters sent a message to Prime Minister Justin Trudeau.\nRoy Graf protested the two bills.\n"
+            "“We need to show everybody,” he said.",
+            "he",
+            "Roy Graf",
+        ),
         # A woman named long before is preferred to a man named nearby.
         (
             "Wendy Golden found her son on the couch. Police came. The case was slow. Charges followed. "
