@@ -225,7 +225,10 @@ def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
     found = _name_tokens(span)
     if found is None:
         affiliation = _affiliation(span, coref, None)
-        entity = coref.entity_at(span.root.i)
+        root = span.root
+        entity = coref.entity_at(root.i)
+        if entity is None and root.dep_ == "appos":
+            entity = coref.entity_at(root.head.i)  # "Nunes, the ferocious brawler who ...": Nunes
         if entity is not None:
             return replace(_from_entity(base, entity, role=_role_text(span, -1, -1)), affiliation=affiliation)
         return replace(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)

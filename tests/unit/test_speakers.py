@@ -118,6 +118,11 @@ def speaker_fields(nlp, text):
             "Stella's owners Tore Sohlberg and Lehla Abreder said they would reopen the cafe.",
             [("Tore Sohlberg", "owners", None, ("Tore Sohlberg", "Lehla Abreder"))],
         ),
+        # A relative pronoun after an apposition names the person the apposition describes.
+        (
+            "Amanda Nunes won.\nThe title went to Nunes, the ferocious brawler who said that she was ready.",
+            [("Amanda Nunes", "ferocious brawler", None, ())],
+        ),
         # A statement is said by its author.
         ("A statement from the EU said the deal was fair.", [("EU", None, None, ())]),
         # A definite description takes the titled person's name and title.
