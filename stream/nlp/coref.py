@@ -123,6 +123,13 @@ class Coref:
         found = self.by_token.get(index)
         return None if found is None else self.mentions[found]
 
+    def last_named(self, index: int, *, label: str) -> ArticleEntity | None:
+        """The entity with `label` named last before token `index`, if any."""
+        for mention in reversed(self.mentions):
+            if mention.start < index and mention.kind == "name" and self.entities[mention.entity].label == label:
+                return self.entities[mention.entity]
+        return None
+
     def entity_at(self, index: int) -> ArticleEntity | None:
         """The entity a mention covering token `index` refers to, if any."""
         mention = self.mention_at(index)

@@ -217,7 +217,19 @@ def resolve_speaker(doc: Doc, first: int, last: int, *, coref: Coref) -> Speaker
         if entity is not None:
             return _from_entity(base, entity)
         return _named(doc[author.left_edge.i : author.right_edge.i + 1], base, coref)
+    if _is_bare_statement(root):
+        # "The statement said": the organisation last named issued it
+        entity = coref.last_named(root.i, label="ORG")
+        if entity is not None:
+            return _from_entity(base, entity)
     return _named(span, base, coref)
+
+
+def _is_bare_statement(root: Token) -> bool:
+    """ "The statement", with no author of its own."""
+    if root.lemma_.lower() not in STATEMENT_NOUNS:
+        return False
+    return [c.lower_ for c in root.children if c.dep_ not in ("punct",)] == ["the"]
 
 
 def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:

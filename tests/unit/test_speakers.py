@@ -123,6 +123,11 @@ def speaker_fields(nlp, text):
             "Amanda Nunes won.\nThe title went to Nunes, the ferocious brawler who said that she was ready.",
             [("Amanda Nunes", "ferocious brawler", None, ())],
         ),
+        # A bare "the statement" was issued by the organisation last named.
+        (
+            "The Canadian Beverage Association wrote to the minister.\nThe statement said sugar was not the problem.",
+            [("Canadian Beverage Association", None, None, ())],
+        ),
         # A statement is said by its author.
         ("A statement from the EU said the deal was fair.", [("EU", None, None, ())]),
         # A definite description takes the titled person's name and title.
