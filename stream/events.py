@@ -20,6 +20,7 @@ def quote_events(event: EnrichedArticle) -> list[QuoteEvent]:
             article_id=event.article_id,
             event_id=event.event_id,
             kind=q.kind,
+            act=q.act,
             quote=q.content.text,
             speaker=q.speaker.text,
             speaker_name=q.speaker.name,

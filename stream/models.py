@@ -7,6 +7,7 @@ Offsets (`start`, `end`) are character offsets into the article body.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,8 @@ class Entity:
 
     `name` is the canonical name ("Dmitry Peskov" for "Peskov" too), `first` the
     offset of the first mention, `salience` a 0..1 score (headline, lead, frequency;
-    see the README). Places carry a GeoNames id and ISO country code when known.
+    see the README), None for dates, times and numbers, which are not ranked.
+    Places carry a GeoNames id and ISO country code when known.
     """
 
     name: str
@@ -47,7 +49,7 @@ class Entity:
     mentions: list[Span]
     count: int
     first: int
-    salience: float
+    salience: float | None
     geonames_id: int | None = None
     country_code: str | None = None
 
@@ -77,6 +79,15 @@ class Speaker:
 NO_SPEAKER = Speaker()
 
 
+QuoteKind = Literal["direct", "indirect", "mixed"]
+# "statement": a speech or writing act (said, wrote, announced, according to);
+# "thought": an attribution that is not one (believed, found, heard, a wording
+# quoted in a description), kept only when all attributions are asked for.
+Act = Literal["statement", "thought"]
+# Which attributions extraction returns: "statements" only, or "all" (also thoughts).
+Attributions = Literal["statements", "all"]
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A quoted or reported statement: who said what, with which verb.
@@ -86,10 +97,11 @@ class Quote:
     """
 
     id: str
-    kind: str
+    kind: QuoteKind
     content: Span
     cue: Span | None
     speaker: Speaker = NO_SPEAKER
+    act: Act = "statement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +131,8 @@ class QuoteEvent:
     quote_id: str
     article_id: str
     event_id: str
-    kind: str
+    kind: QuoteKind
+    act: Act
     quote: str
     speaker: str | None
     speaker_name: str | None
@@ -145,7 +158,7 @@ class EntityEvent:
     geonames_id: int | None
     country_code: str | None
     count: int
-    salience: float
+    salience: float | None
     first: int
     headline: str | None
     published_at: str | None

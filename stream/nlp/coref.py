@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Doc, Span, Token
 
+from stream.nlp.aliases import defined_acronyms
 from stream.nlp.first_names import first_name_gender
 from stream.nlp.lexicon import (
     EXTRA_TITLES,
@@ -36,8 +37,8 @@ from stream.nlp.lexicon import (
     ORGANISATION_NOUNS,
     PERSON_PRONOUNS_F,
     PERSON_PRONOUNS_M,
+    PERSON_SPEECH_VERBS,
     SPACE_CHARS,
-    SPEECH_VERBS,
     THING_PRONOUNS,
 )
 from stream.nlp.names import clean_name
@@ -181,7 +182,7 @@ def _quoted(tokens: list[Token]) -> list[bool]:
 
 
 def _speaks(token: Token) -> bool:
-    return token.dep_ == "nsubj" and token.head.lemma_ in SPEECH_VERBS
+    return token.dep_ == "nsubj" and token.head.lemma_ in PERSON_SPEECH_VERBS
 
 
 def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
@@ -275,28 +276,10 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 parts = text.split()
                 label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
             names.append(_Name(start, span.end, text, label, title))
-    defined = _acronyms(tokens)
+    # "Citizenship Canada (IRCC)": the acronym is the long form's other name
+    defined = {short: name_text(long) for short, long in defined_acronyms(doc.text).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
-
-
-def _acronyms(tokens: list[Token]) -> dict[str, str]:
-    """Acronyms defined in brackets after their long form: "Citizenship Canada (IRCC)"."""
-    found = {}
-    for token in tokens[1:-1]:
-        i, text = token.i, token.text
-        if not (text.isupper() and text.isalpha() and len(text) >= 2):
-            continue
-        if tokens[i - 1].text != "(" or tokens[i + 1].text != ")":
-            continue
-        for start in range(i - 2, max(-1, i - 2 - 3 * len(text)), -1):
-            if not tokens[start].text[:1].isupper():
-                continue
-            long_form = " ".join(t.text for t in tokens[start : i - 1])
-            if _initials(long_form) == text:
-                found[text] = name_text(tokens[start].doc[start : i - 1].text)
-                break
-    return found
 
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
@@ -535,7 +518,7 @@ def _reported_speaker(token: Token, heads: dict[int, int], entities: list[Articl
     """The speaker of "Lee Finell said she is unsure": a subject pronoun of a clause reported by
     a speech verb refers to that verb's subject (a first name of the other gender notwithstanding)."""
     clause = token.head
-    if token.dep_ not in SUBJECT_DEPS or clause.dep_ != "ccomp" or clause.head.lemma_ not in SPEECH_VERBS:
+    if token.dep_ not in SUBJECT_DEPS or clause.dep_ != "ccomp" or clause.head.lemma_ not in PERSON_SPEECH_VERBS:
         return None
     for child in clause.head.children:
         if child.dep_ == "nsubj" and child.i < token.i:
