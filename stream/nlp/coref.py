@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Doc, Span, Token
@@ -276,8 +277,10 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 parts = text.split()
                 label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
             names.append(_Name(start, span.end, text, label, title))
-    # "Citizenship Canada (IRCC)": the acronym is the long form's other name
-    defined = {short: name_text(long) for short, long in defined_acronyms(doc.text).items()}
+    # "Citizenship Canada (IRCC)": the acronym is the long form's other name (doc.text would
+    # build every token again)
+    text = "".join(t.text_with_ws for t in tokens)
+    defined = {short: name_text(long) for short, long in defined_acronyms(text).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
 
@@ -329,7 +332,12 @@ def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = No
 
 
 def _part_of(short: str, full: str) -> bool:
-    return {w.lower() for w in short.split()} <= {w.lower() for w in full.split()}
+    return _word_set(short) <= _word_set(full)
+
+
+@lru_cache(maxsize=4096)
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in name.split())
 
 
 def _fullest(name: str, fulls: list[str]) -> str:
