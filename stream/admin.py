@@ -12,8 +12,8 @@ from stream.settings import Settings
 async def create_topics(settings: Settings) -> list[tuple[str, bool]]:
     """Create any missing topic; return (name, created) for each of the service's topics."""
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))
-    await admin.start()
     try:
+        await admin.start()
         existing = set(await admin.list_topics())
         missing = [name for name in settings.topics if name not in existing]
         if missing:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import faust
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from faust.types import EventT as FaustEvent
 
 from stream import metrics
-from stream.app import Topics
+from stream.app import PRODUCER_MAX_REQUEST_BYTES, Topics
 from stream.codec import decode_article, encode
 from stream.errors import ArticleError, EnrichmentError, TooLargeError
 from stream.events import dead_letter, entity_events, quote_events
@@ -35,9 +36,6 @@ from stream.settings import Settings
 log = logging.getLogger(__name__)
 
 Event = FaustEvent[bytes]
-
-# aiokafka's default max_request_size (1 MiB) less room for the record's overhead.
-MAX_EVENT_BYTES = 1_000_000
 
 # Waits between attempts to produce a batch's events when the broker refuses them.
 SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -66,6 +64,7 @@ class BatchReport:
     enriched: list[EnrichedArticle] = field(default_factory=list)
     enriched_sources: list[SourceRecord] = field(default_factory=list)
     dead: Counter[str] = field(default_factory=Counter)
+    failed_stages: Counter[str] = field(default_factory=Counter)
     enrichment: Enrichment = field(default_factory=lambda: Enrichment([]))
 
 
@@ -110,24 +109,26 @@ def add_dead_letter(outbox: Outbox, topics: Topics, report: BatchReport, letter:
 def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, report: BatchReport) -> None:
     for result, item in zip(report.enrichment.results, decoded, strict=True):
         if isinstance(result, EnrichmentFailure):
+            report.failed_stages[result.stage] += 1
             letter = dead_letter(
                 item.value,
                 reason=EnrichmentError.reason,
                 error=result.error_type,
-                message=result.message,
+                message=result.describe(),
                 source=item.source,
                 article_id=result.article.id,
             )
             add_dead_letter(outbox, topics, report, letter)
             continue
         event = encode(result)
-        if len(event) > MAX_EVENT_BYTES:
+        if not fits_in_request(result.article_id.encode(), event):
             # The producer would refuse it on every retry and stall the stream.
             letter = dead_letter(
                 item.value,
                 reason=TooLargeError.reason,
                 error="EventTooLargeError",
-                message=f"the enriched event is {len(event)} bytes, over the {MAX_EVENT_BYTES} a Kafka message holds",
+                message=f"the enriched event is {len(event)} bytes; with its key and record overhead it is over "
+                f"the producer's {PRODUCER_MAX_REQUEST_BYTES}-byte request limit",
                 source=item.source,
                 article_id=result.article_id,
             )
@@ -141,6 +142,12 @@ def add_results(decoded: Sequence[Decoded], outbox: Outbox, topics: Topics, repo
             outbox.add("entities", topics.entities_topic, entity.entity, encode(entity))
         report.enriched.append(result)
         report.enriched_sources.append(item.source)
+
+
+def fits_in_request(key: bytes, value: bytes) -> bool:
+    """True when the producer accepts this record: aiokafka's own size estimate against its configured maximum."""
+    size: int = DefaultRecordBatchBuilder.estimate_size_in_bytes(key, value, [])
+    return size <= PRODUCER_MAX_REQUEST_BYTES
 
 
 async def send_all(outbox: Outbox) -> None:
@@ -240,6 +247,8 @@ def record_metrics(report: BatchReport, outbox: Outbox) -> None:
     metrics.batch_size.observe(report.consumed)
     for reason, count in report.dead.items():
         metrics.articles_dead_lettered.labels(reason).inc(count)
+    for stage, count in report.failed_stages.items():
+        metrics.extraction_failures.labels(stage).inc(count)
     for output, count in Counter(output for output, *_ in outbox.messages).items():
         metrics.events_produced.labels(output).inc(count)
     metrics.nlp_seconds.labels("spacy").inc(report.enrichment.parse_seconds)

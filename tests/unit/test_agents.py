@@ -54,13 +54,13 @@ def outputs(outbox: Outbox) -> list[tuple[str, str]]:
 
 
 def test_events_failures_and_oversized_events_each_go_where_they_belong(monkeypatch) -> None:
-    monkeypatch.setattr(agents, "MAX_EVENT_BYTES", 2_000)
+    monkeypatch.setattr(agents, "PRODUCER_MAX_REQUEST_BYTES", 2_000)
     items = [decoded("ok", 1), decoded("broken", 2), decoded("huge", 3)]
     report = BatchReport(consumed=3)
     report.enrichment = Enrichment(
         [
             event("ok"),
-            EnrichmentFailure(items[1].article, "ValueError", "boom"),
+            EnrichmentFailure(items[1].article, "ValueError", "boom", "quotes"),
             event("huge", entity_name="x" * 3_000),
         ]
     )
@@ -72,6 +72,24 @@ def test_events_failures_and_oversized_events_each_go_where_they_belong(monkeypa
         ("enrichment_failed", "ValueError"),
         ("too_large", "EventTooLargeError"),
     ]
+    assert letters[0]["message"] == "quotes stage failed: ValueError: boom"
     assert letters[1]["source"]["offset"] == 3
     assert [e.article_id for e in report.enriched] == ["ok"]
     assert dict(report.dead) == {"enrichment_failed": 1, "too_large": 1}
+    assert dict(report.failed_stages) == {"quotes": 1}
+
+
+def test_a_failed_stage_is_counted_by_stage() -> None:
+    from prometheus_client import REGISTRY
+
+    def failures(stage: str) -> float:
+        return REGISTRY.get_sample_value("newswire_extraction_failures_total", {"stage": stage}) or 0.0
+
+    item = decoded("broken", 1)
+    report = BatchReport(consumed=1)
+    report.enrichment = Enrichment([EnrichmentFailure(item.article, "KeyError", "'x'", "entities")])
+    outbox = Outbox()
+    add_results([item], outbox, TOPICS, report)
+    before = failures("entities")
+    agents.record_metrics(report, outbox)
+    assert failures("entities") == before + 1
