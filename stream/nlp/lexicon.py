@@ -60,6 +60,13 @@ NAMING_VERBS = _words("brand call describe dub express label term voice")
 # Every verb that cues an attribution of either act.
 REPORTING_VERBS = SPEECH_VERBS | THOUGHT_VERBS
 
+# Verbs whose to-infinitive is what was promised or asked ("pledged to cut taxes",
+# "urged Congress to act"), and those whose to-infinitive is a plan or a decision
+# ("decided to run"): an action to come, reported as a thought, not a statement.
+# Verbs such as "continue to" or "fail to" take an infinitive too, but report nothing.
+PROMISE_VERBS = _words("beg implore plead pledge promise threaten urge vow warn")
+INTENTION_VERBS = _words("decide hope intend plan resolve want")
+
 # Verbs whose "if"/"whether" clause is the question put ("Asked if he agreed, ...").
 QUESTION_VERBS = _words("ask inquire question wonder")
 
