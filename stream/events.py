@@ -25,6 +25,8 @@ def quote_events(event: EnrichedArticle) -> list[QuoteEvent]:
             speaker=q.speaker.text,
             speaker_name=q.speaker.name,
             speaker_role=q.speaker.role,
+            speaker_affiliation=q.speaker.affiliation,
+            speaker_names=q.speaker.names,
             cue=q.cue.text if q.cue else None,
             content=q.content,
             headline=event.headline,
