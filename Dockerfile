@@ -14,7 +14,9 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY stream ./stream
 COPY deploy/install.sh ./deploy/install.sh
-RUN deploy/install.sh /opt/venv
+# The gazetteer is built once here, into the image (read-only at run time, as in k8s).
+RUN deploy/install.sh /opt/venv \
+    && /opt/venv/bin/python -c "from pathlib import Path; from stream.nlp.gazetteer import open_gazetteer; open_gazetteer(Path('/opt/venv/share/newswire'))"
 
 # Final stage: the virtualenv only; no compilers, no sources, no pip cache.
 FROM python:3.11-slim
@@ -28,6 +30,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     NEWSWIRE_WEB_HOST=0.0.0.0 \
     NEWSWIRE_WEB_PORT=6066 \
     NEWSWIRE_DATA_DIR=/var/lib/newswire \
+    NEWSWIRE_CACHE_DIR=/opt/venv/share/newswire \
     NEWSWIRE_LOG_FORMAT=json
 USER 10001:10001
 WORKDIR /var/lib/newswire

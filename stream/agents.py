@@ -40,6 +40,12 @@ Event = FaustEvent[bytes]
 # Waits between attempts to produce a batch's events when the broker refuses them.
 SEND_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)
 
+# Batches taken but not yet delivered: the next batch waits in the pool's queue
+# while one is parsed, so an NLP process that finishes its part starts on the next
+# batch at once instead of idling through encoding, the other process's longer
+# part, producing and the take of another batch.
+BATCHES_IN_FLIGHT = 2
+
 
 @dataclass(slots=True)
 class Outbox:
@@ -195,19 +201,23 @@ async def prepare_batch(events: Sequence[Event], topics: Topics, pool: EnrichPoo
     return PreparedBatch(events, report, outbox, started)
 
 
-async def deliver_in_order(prepared: asyncio.Queue[PreparedBatch], stream: faust.StreamT[bytes]) -> None:
+async def deliver_in_order(
+    preparing: asyncio.Queue[asyncio.Task[PreparedBatch]], stream: faust.StreamT[bytes], in_flight: asyncio.Semaphore
+) -> None:
     """Produce batches one after another; ack each batch's input once the broker has its events.
 
     Runs beside the agent so that producing batch k overlaps enriching batch k+1,
     while the order of batches, and so of events per article id, stays as read.
+    A batch whose preparation raised ends this task, and so the worker.
     """
     while True:
-        batch = await prepared.get()
+        batch = await (await preparing.get())
         await send_all(batch.outbox)
         for event in batch.events:
             await stream.ack(event)
         record_metrics(batch.report, batch.outbox)
         log_batch(batch)
+        in_flight.release()
 
 
 def log_batch(batch: PreparedBatch) -> None:
@@ -270,19 +280,19 @@ def record_metrics(report: BatchReport, outbox: Outbox) -> None:
 def register_agents(app: faust.App, topics: Topics, pool: EnrichPool, settings: Settings) -> None:
     @app.agent(topics.raw_topic, name="enrich_articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
-        # One prepared batch waits while the one before it is produced.
-        prepared: asyncio.Queue[PreparedBatch] = asyncio.Queue(maxsize=1)
-        delivering = asyncio.create_task(deliver_in_order(prepared, stream))
+        # Batches are prepared concurrently (up to BATCHES_IN_FLIGHT) and delivered in order.
+        in_flight = asyncio.Semaphore(BATCHES_IN_FLIGHT)
+        preparing: asyncio.Queue[asyncio.Task[PreparedBatch]] = asyncio.Queue()
+        delivering = asyncio.create_task(deliver_in_order(preparing, stream, in_flight))
         delivering.add_done_callback(exit_without_committing)
         # noack_take, unlike take, never acks on its own: batches cut short by a
         # shutdown are handed back uncommitted instead of being skipped.
         batches = stream.noack_take(settings.batch_size, within=settings.batch_wait)  # type: ignore[attr-defined]
         try:
             async for events in batches:
-                try:
-                    batch = await prepare_batch(events, topics, pool, settings)
-                except Exception:
-                    exit_without_committing()
-                await prepared.put(batch)
+                await in_flight.acquire()
+                preparing.put_nowait(asyncio.create_task(prepare_batch(events, topics, pool, settings)))
         finally:
             delivering.cancel()
+            while not preparing.empty():
+                preparing.get_nowait().cancel()

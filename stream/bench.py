@@ -1,9 +1,11 @@
 """`newswire bench`: where the time goes, as ratios measured in one run.
 
-Every figure comes from the same synthetic corpus (paragraphs of `seeds/`
-recombined into new articles): bare spaCy, the offline enrichment path, and the
-full path through a real broker with one and with two NLP processes, plus
-end-to-end latency at half the peak rate and peak memory per process.
+Every figure comes from the same corpus (a file of real articles with `--corpus`,
+else paragraphs of `seeds/` recombined into new articles): bare spaCy with and
+without the lemmatizer and the offline `newswire enrich` command, each a process of
+its own run to its end (model load included), and the full path through a real
+broker with one and with two NLP processes; then end-to-end latency at half the
+peak rate and peak memory per process.
 """
 
 from __future__ import annotations
@@ -16,19 +18,22 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from spacy.language import Language
 
 from stream.admin import create_topics
-from stream.codec import article_from_dict, decode_article, encode
-from stream.files import read_records
+from stream.codec import article_from_dict
+from stream.errors import ArticleError
+from stream.files import read_articles, read_records
 from stream.kafka import aiokafka_options
-from stream.nlp import enrich, load_pipeline
 from stream.settings import Settings
+
+# Every path measured; bare spaCy without the lemmatizer is the reference for the others.
+PATHS = ("bare_spacy_no_lemmatizer", "bare_spacy", "offline_enrich", "kafka_1_process", "kafka_2_process")
 
 
 def synthetic_corpus(seed_records: list[dict[str, Any]], count: int, *, paragraphs: int = 6) -> list[dict[str, Any]]:
@@ -46,25 +51,37 @@ def words(corpus: list[dict[str, Any]]) -> int:
     return sum(len(record["body"].split()) for record in corpus)
 
 
-def measure_bare_spacy(nlp: Language, corpus: list[dict[str, Any]], batch_size: int) -> float:
-    """The ceiling: spaCy's nlp.pipe with the service's components and batch size."""
-    started = time.perf_counter()
-    for _ in nlp.pipe((r["body"] for r in corpus), batch_size=batch_size):
-        pass
-    return time.perf_counter() - started
+def corpus_from_file(path: str, *, max_chars: int) -> list[dict[str, Any]]:
+    """The articles of a file (`.jsonl`, `.json` ...), reduced to the article fields; an invalid one is an error."""
+    corpus = []
+    for where, _, article in read_articles([path], max_chars=max_chars):
+        if isinstance(article, ArticleError):
+            raise type(article)(f"{where}: {article}")
+        corpus.append({key: value for key, value in asdict(article).items() if value is not None})
+    if not corpus:
+        raise ArticleError(f"{path}: no articles")
+    return corpus
 
 
-def measure_offline(nlp: Language, corpus: list[dict[str, Any]], model: str, batch_size: int, max_chars: int) -> float:
-    """The `newswire enrich` path: JSON bytes in, enriched JSON bytes out."""
-    raw = [orjson.dumps(r) for r in corpus]
+def run_to_end(command: list[str], log: Path, *, env: dict[str, str]) -> tuple[float, float, float]:
+    """Run a process to its end: (wall seconds, CPU seconds, its peak resident memory in MiB)."""
     started = time.perf_counter()
-    out = 0
-    for i in range(0, len(raw), batch_size):
-        articles = [decode_article(x, max_bytes=10_000_000, max_chars=max_chars) for x in raw[i : i + batch_size]]
-        out += sum(len(encode(e)) for e in enrich(nlp, articles, model=model, batch_size=batch_size))
-    if out == 0:
-        raise RuntimeError("the offline path produced no output")
-    return time.perf_counter() - started
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=output)  # noqa: S603
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])} ... exited with {process.returncode}; see {log}")
+    return seconds, usage.ru_utime + usage.ru_stime, round(usage.ru_maxrss / 1024, 1)
+
+
+def offline_commands(settings: Settings, corpus_file: Path) -> dict[str, list[str]]:
+    """The paths that run without a broker, each one process from start to end."""
+    bare = [sys.executable, "-m", "stream.bare_spacy", settings.model, str(settings.batch_size), str(corpus_file)]
+    enrich = [sys.executable, "-m", "stream", "enrich", str(corpus_file), "-o", os.devnull]
+    enrich += ["--model", settings.model, "--batch-size", str(settings.batch_size)]
+    return {"bare_spacy_no_lemmatizer": [*bare, "--no-lemmatizer"], "bare_spacy": bare, "offline_enrich": enrich}
 
 
 class WorkerProcess:
@@ -88,6 +105,7 @@ class WorkerProcess:
             "NEWSWIRE_WEB_PORT": str(_free_port()),
             "NEWSWIRE_DATA_DIR": str(workdir / f"data-{suffix}"),
             "NEWSWIRE_LOG_LEVEL": "info",
+            "NEWSWIRE_CACHE_DIR": settings.cache_path,
         }
         self.settings = Settings.from_env({k: v for k, v in self.env.items() if k.startswith("NEWSWIRE_")})
         self.log = workdir / f"worker-{suffix}.log"
@@ -105,6 +123,12 @@ class WorkerProcess:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"bench worker did not become ready; see {self.log}")
             await asyncio.sleep(0.5)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) used so far by the worker and its NLP processes."""
+        if self.process is None:
+            return 0.0
+        return sum(_cpu_seconds(pid) for pid in [self.process.pid, *_children(self.process.pid)])
 
     def peak_rss_mib(self) -> dict[str, float]:
         """Peak resident memory (VmHWM) of the worker and each of its NLP processes."""
@@ -168,34 +192,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def bench(settings: Settings, *, articles: int, seeds: list[str], rounds: int = 2) -> dict[str, Any]:
+async def bench(
+    settings: Settings, *, articles: int, seeds: list[str], corpus_path: str | None = None, rounds: int = 2
+) -> dict[str, Any]:
     """Measure every path `rounds` times, interleaved, and keep each path's best time.
 
     Interleaving and keeping the best time make the ratios robust to a noisy
     machine: a slow moment hurts one round of one path, not the comparison.
     """
-    records = [r for _, r in read_records(seeds) if isinstance(r, dict) and "body" in r]
-    for record in records:
-        article_from_dict(record, max_chars=settings.max_body_chars)  # the seeds must be valid articles
-    corpus = synthetic_corpus(records, articles)
+    if corpus_path:
+        corpus = corpus_from_file(corpus_path, max_chars=settings.max_body_chars)
+    else:
+        records = [r for _, r in read_records(seeds) if isinstance(r, dict) and "body" in r]
+        for record in records:
+            article_from_dict(record, max_chars=settings.max_body_chars)  # the seeds must be valid articles
+        corpus = synthetic_corpus(records, articles)
     total_words = words(corpus)
-    nlp = load_pipeline(settings.model)
-    list(nlp.pipe(r["body"] for r in corpus[:8]))  # warm-up
-
-    def rates(seconds: float) -> dict[str, float]:
-        return {
-            "seconds": round(seconds, 3),
-            "articles_per_s": round(len(corpus) / seconds, 2),
-            "words_per_s": round(total_words / seconds, 1),
-        }
-
-    times: dict[str, list[float]] = {
-        "bare_spacy": [],
-        "offline_enrich": [],
-        "kafka_1_process": [],
-        "kafka_2_process": [],
-    }
+    processes = {"kafka_2_process": 2}
+    times: dict[str, list[float]] = {name: [] for name in PATHS}
+    cpu: dict[str, list[float]] = {name: [] for name in PATHS}
+    peak_rss: dict[str, float] = {}
     report: dict[str, Any] = {
+        "corpus": corpus_path or f"synthetic from {', '.join(seeds)}",
         "articles": len(corpus),
         "words": total_words,
         "model": settings.model,
@@ -205,21 +223,36 @@ async def bench(settings: Settings, *, articles: int, seeds: list[str], rounds: 
     }
     with tempfile.TemporaryDirectory(prefix="newswire-bench-") as tmp_dir:
         workdir = Path(os.environ.get("NEWSWIRE_BENCH_DIR") or tmp_dir)
+        corpus_file = workdir / "corpus.jsonl"
+        corpus_file.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in corpus))
+        env = {**os.environ, "NEWSWIRE_CACHE_DIR": settings.cache_path}
+        commands = offline_commands(settings, corpus_file)
         workers = {n: WorkerProcess(settings, n, workdir) for n in (1, 2)}
         try:
             for worker in workers.values():
-                await worker.start()
+                await worker.start()  # the first start on a machine also builds the gazetteer file
             for round_ in range(rounds):
+                for name, command in commands.items():
+                    seconds, cpu_seconds, rss = run_to_end(command, workdir / f"{name}.log", env=env)
+                    times[name].append(seconds)
+                    cpu[name].append(cpu_seconds)
+                    peak_rss[name] = max(rss, peak_rss.get(name, 0.0))
                 batch = [{**r, "id": f"{r['id']}-r{round_}"} for r in corpus]
-                times["bare_spacy"].append(measure_bare_spacy(nlp, batch, settings.batch_size))
-                times["offline_enrich"].append(
-                    measure_offline(nlp, batch, settings.model, settings.batch_size, settings.max_body_chars)
-                )
                 for n, worker in workers.items():
+                    used = worker.cpu_seconds()
                     seconds, _ = await run_through_kafka(worker, batch)
                     times[f"kafka_{n}_process"].append(seconds)
+                    cpu[f"kafka_{n}_process"].append(worker.cpu_seconds() - used)
             for name, values in times.items():
-                report[name] = {**rates(min(values)), "all_seconds": [round(v, 3) for v in values]}
+                fastest = min(values)
+                report[name] = {
+                    "seconds": round(fastest, 3),
+                    "articles_per_s": round(len(corpus) / fastest, 2),
+                    "words_per_s": round(total_words / fastest, 1),
+                    "words_per_s_per_core": round(total_words / fastest / processes.get(name, 1), 1),
+                    "all_seconds": [round(v, 3) for v in values],
+                    "cpu_seconds": round(min(cpu[name]), 3),
+                }
             peak = len(corpus) / min(times["kafka_2_process"])
             latency_corpus = [{**r, "id": r["id"] + "-lat"} for r in corpus]
             _, latencies = await run_through_kafka(workers[2], latency_corpus, rate=peak / 2)
@@ -230,16 +263,31 @@ async def bench(settings: Settings, *, articles: int, seeds: list[str], rounds: 
                 "p95_s": round(percentile(latencies, 95), 3),
                 "p99_s": round(percentile(latencies, 99), 3),
             }
-            report["peak_rss_mib"] = {f"kafka_{n}_process": w.peak_rss_mib() for n, w in workers.items()}
+            report["peak_rss_mib"] = {
+                **peak_rss,
+                **{f"kafka_{n}_process": w.peak_rss_mib() for n, w in workers.items()},
+            }
         finally:
             for worker in workers.values():
                 worker.stop()
-    bare, offline = min(times["bare_spacy"]), min(times["offline_enrich"])
-    one, two = min(times["kafka_1_process"]), min(times["kafka_2_process"])
+    best = {name: min(values) for name, values in times.items()}
+    cpu_best = {name: min(values) for name, values in cpu.items()}
+    nlp_rss = [
+        mib for n in (1, 2) for name, mib in report["peak_rss_mib"][f"kafka_{n}_process"].items() if name != "worker"
+    ]
     report["ratios"] = {
-        "offline_vs_bare_spacy": round(bare / offline, 3),
-        "kafka_1_process_vs_offline": round(offline / one, 3),
-        "kafka_2_processes_vs_1": round(one / two, 3),
+        "offline_vs_bare_spacy_no_lemmatizer": round(best["bare_spacy_no_lemmatizer"] / best["offline_enrich"], 3),
+        "offline_vs_bare_spacy": round(best["bare_spacy"] / best["offline_enrich"], 3),
+        "kafka_1_process_vs_offline": round(best["offline_enrich"] / best["kafka_1_process"], 3),
+        "kafka_2_processes_vs_1": round(best["kafka_1_process"] / best["kafka_2_process"], 3),
+        # The same ratios in CPU time (best round each): steadier than wall time on a shared machine.
+        "cpu_offline_vs_bare_spacy_no_lemmatizer": round(
+            cpu_best["bare_spacy_no_lemmatizer"] / cpu_best["offline_enrich"], 3
+        ),
+        "cpu_kafka_1_process_vs_offline": round(cpu_best["offline_enrich"] / cpu_best["kafka_1_process"], 3),
+        "nlp_process_peak_rss_vs_bare_spacy_no_lemmatizer": round(
+            max(nlp_rss, default=0.0) / peak_rss["bare_spacy_no_lemmatizer"], 3
+        ),
     }
     return report
 
@@ -282,6 +330,15 @@ def _is_helper(pid: int) -> bool:
         return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _vm_hwm_mib(pid: int) -> float:

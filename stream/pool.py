@@ -32,12 +32,12 @@ _nlp: Language | None = None
 _model = ""
 
 
-def _load(model: str, parent: int, log_level: str, log_format: str) -> None:
+def _load(model: str, cache_dir: str | None, parent: int, log_level: str, log_format: str) -> None:
     global _nlp, _model
     # A spawned process starts with no logging set up: its lines follow the settings too.
     configure_logging(level=log_level, fmt=log_format)
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
-    _nlp, _model = load_pipeline(model), model
+    _nlp, _model = load_pipeline(model, cache_dir=cache_dir), model
     log.info("NLP process %d loaded model %s", os.getpid(), model)
 
 
@@ -86,11 +86,13 @@ class EnrichPool:
         model: str,
         processes: int,
         batch_size: int,
+        cache_dir: str | None = None,
         attributions: Attributions = "statements",
         log_level: str = "info",
         log_format: str = "text",
     ) -> None:
         self.model = model
+        self.cache_dir = cache_dir
         self.processes = processes
         self.batch_size = batch_size
         self.attributions: Attributions = attributions
@@ -103,7 +105,7 @@ class EnrichPool:
         """Start the workers and load the model in each; blocks until all are ready."""
         if self.processes == 0:
             global _nlp, _model
-            _nlp, _model = load_pipeline(self.model), self.model
+            _nlp, _model = load_pipeline(self.model, cache_dir=self.cache_dir), self.model
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
             self._loaded.set()
             return
@@ -114,7 +116,7 @@ class EnrichPool:
             max_workers=self.processes,
             mp_context=context,
             initializer=_load,
-            initargs=(self.model, os.getpid(), *self.log_settings),
+            initargs=(self.model, self.cache_dir, os.getpid(), *self.log_settings),
         )
         warmups = [
             self._executor.submit(_enrich_chunk, [], self.batch_size, self.attributions) for _ in range(self.processes)

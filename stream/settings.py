@@ -112,6 +112,13 @@ class Settings:
     web_host: str = field(default="127.0.0.1", metadata=_doc("Address of the worker's HTTP server (metrics, health)."))
     web_port: int = field(default=6066, metadata=_doc("Port of the worker's HTTP server."))
     data_dir: str = field(default=".newswire", metadata=_doc("Directory for the worker's local state."))
+    cache_dir: str = field(
+        default="",
+        metadata=_doc(
+            "Directory for files built once per machine (the gazetteer); "
+            "empty: $XDG_CACHE_HOME/newswire, else ~/.cache/newswire."
+        ),
+    )
     log_level: str = field(default="info", metadata=_doc("debug, info, warning or error."))
     log_format: str = field(default="text", metadata=_doc("text, or json for one JSON object per log line."))
     security_protocol: str = field(default="PLAINTEXT", metadata=_doc("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."))
@@ -165,8 +172,19 @@ class Settings:
             raise SettingsError("the raw, enriched, quotes, entities and dead-letter topics must have different names")
 
     @property
+    def cache_path(self) -> str:
+        """NEWSWIRE_CACHE_DIR, else the XDG default location."""
+        return self.cache_dir or default_cache_dir(os.environ)
+
+    @property
     def topics(self) -> tuple[str, ...]:
         return (self.raw_topic, self.enriched_topic, self.quotes_topic, self.entities_topic, self.dlq_topic)
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> str:
+    """$XDG_CACHE_HOME/newswire, else ~/.cache/newswire (the XDG base directory default)."""
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "newswire")
 
 
 # What Kubernetes injects for a Service named `newswire` (or `newswire-x`) unless the

@@ -26,6 +26,7 @@ def run(settings: Settings) -> int:
         model=settings.model,
         processes=settings.processes,
         batch_size=settings.batch_size,
+        cache_dir=settings.cache_path,
         attributions=settings.attributions,
         log_level=settings.log_level,
         log_format=settings.log_format,

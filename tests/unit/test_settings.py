@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from stream.errors import SettingsError
-from stream.settings import Secret, Settings, describe, unknown_variables, warn_unknown_variables
+from stream.settings import Secret, Settings, default_cache_dir, describe, unknown_variables, warn_unknown_variables
 
 
 def test_defaults_point_at_the_local_broker() -> None:
@@ -71,6 +71,14 @@ def test_every_setting_is_described() -> None:
     rows = describe()
     assert len(rows) == len(Settings.__dataclass_fields__)
     assert all(name.startswith("NEWSWIRE_") and doc for name, _, doc in rows)
+
+
+def test_the_cache_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert default_cache_dir({"XDG_CACHE_HOME": "xdg-cache"}) == "xdg-cache/newswire"
+    assert default_cache_dir({}).endswith("/.cache/newswire")
+    monkeypatch.setenv("XDG_CACHE_HOME", "xdg-cache")
+    assert Settings().cache_path == "xdg-cache/newswire"
+    assert Settings.from_env({"NEWSWIRE_CACHE_DIR": "own"}).cache_path == "own"
 
 
 def test_the_secret_is_not_a_string_and_reveals_only_on_request() -> None:

@@ -1,0 +1,49 @@
+"""The parts of `newswire bench` that run without a broker."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from stream.bench import corpus_from_file, offline_commands, run_to_end
+from stream.errors import SchemaError
+from stream.settings import Settings
+
+from ..conftest import MODEL
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
+
+
+def test_a_corpus_file_keeps_the_article_fields_only(tmp_path: Path) -> None:
+    corpus = write_jsonl(
+        tmp_path / "gold.jsonl",
+        [{"id": "a", "body": "Rain, she said.", "quotes": [{"content": "Rain"}], "outlet": "X", "headline": "H"}],
+    )
+    assert corpus_from_file(str(corpus), max_chars=1000) == [{"id": "a", "body": "Rain, she said.", "headline": "H"}]
+
+
+def test_an_invalid_article_in_the_corpus_is_an_error(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "bad.jsonl", [{"id": "a", "body": "fine"}, {"id": "b"}])
+    with pytest.raises(SchemaError, match="bad.jsonl:2"):
+        corpus_from_file(str(corpus), max_chars=1000)
+
+
+def test_every_offline_path_runs_to_its_end(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "body": '"We will rebuild," Mayor Lena Roth said.'}])
+    settings = Settings(model=MODEL, batch_size=4, cache_dir=str(tmp_path / "cache"))
+    commands = offline_commands(settings, corpus)
+    assert set(commands) == {"bare_spacy_no_lemmatizer", "bare_spacy", "offline_enrich"}
+    for name, command in commands.items():
+        seconds, cpu_seconds, rss = run_to_end(command, tmp_path / f"{name}.log", env={})
+        assert seconds > 0 and cpu_seconds > 0 and rss > 50, name  # a loaded model is tens of MiB
+
+
+def test_a_failing_path_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="exited with 3"):
+        run_to_end([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "x.log", env={})
