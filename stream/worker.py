@@ -1,4 +1,4 @@
-"""Wiring the worker together: settings -> pool, app, topics, agents -> run."""
+"""Wiring the worker together: settings -> pool, app, topics, tables, agents, views -> run."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from stream.app import create_app, declare_topics
 from stream.logs import logging_config
 from stream.pool import EnrichPool
 from stream.settings import Settings
+from stream.state import declare_tables, install_state
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,9 @@ def run(settings: Settings) -> int:
     pool = EnrichPool(model=settings.model, processes=settings.processes, batch_size=settings.batch_size)
     app = create_app(settings)
     topics = declare_topics(app, settings)
-    register_agents(app, topics, pool, settings)
+    tables = declare_tables(app, settings)
+    register_agents(app, topics, tables, pool, settings)
+    install_state(app, tables, settings)
     monitor.install(app, pool, settings)
     logging.config.dictConfig(logging_config(level=settings.log_level, fmt=settings.log_format))
     log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))

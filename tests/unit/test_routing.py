@@ -1,77 +1,92 @@
-"""The agent's pure steps, without a broker: which messages a batch turns into."""
+"""Which messages an article version turns into, and under which key, without a broker."""
 
 from __future__ import annotations
 
 import orjson
 
-from stream import agents
-from stream.agents import BatchReport, Decoded, Outbox, add_results
-from stream.app import Topics
-from stream.models import Article, EnrichedArticle, Entity, SourceRecord, Span
-from stream.nlp import Enrichment, EnrichmentFailure
+from stream import routing
+from stream.events import dead_letter
+from stream.lineage import fingerprint
+from stream.models import EnrichedArticle, Entity, Quote, SourceRecord, Span, Speaker
+from stream.routing import article_messages, dead_letter_message
+from stream.versions import advance
 
-TOPICS = Topics(
-    raw_topic="raw",
-    enriched_topic="enriched",
-    quotes_topic="quotes",  # type: ignore[arg-type]
-    entities_topic="entities",
-    dlq_topic="dlq",
-)
+SOURCE = SourceRecord("raw", 1, 7, 1_772_532_000_000, "story")
+LONG = "We will rebuild the bridge before the winter comes"
 
 
-def decoded(article_id: str, offset: int) -> Decoded:
-    article = Article(id=article_id, body="Anna Berg spoke.")
-    return Decoded(article, SourceRecord("raw", 0, offset, None, article_id), orjson.dumps({"id": article_id}))
-
-
-def event(article_id: str, *, entity_name: str = "Anna Berg") -> EnrichedArticle:
-    entity = Entity(
-        name=entity_name,
-        label="PERSON",
-        mentions=[Span(entity_name, 0, 9)],
-        count=1,
-        first=0,
-        salience=1.0,
-        geonames_id=None,
-        country_code=None,
-    )
+def event(article_id: str, *texts: str, entity_name: str = "Anna Berg") -> EnrichedArticle:
+    entity = Entity(entity_name, "PERSON", [Span(entity_name, 0, 9)], 1, 0, 1.0)
+    quotes = [
+        Quote(f"q{i}", "direct", Span(text, 10 * i, 10 * i + len(text)), None, Speaker(text="she", name="Anna Berg"))
+        for i, text in enumerate(texts)
+    ]
     return EnrichedArticle(
         event_id="e-" + article_id,
         article_id=article_id,
         headline=None,
         byline=None,
-        source=None,
+        source="Wire A",
         url=None,
         published_at=None,
         language=None,
         version=None,
         entities=[entity],
+        quotes=quotes,
     )
 
 
-def outputs(outbox: Outbox) -> list[tuple[str, str]]:
-    return [(output, key.decode()) for output, _, key, _ in outbox.messages]
-
-
-def test_events_failures_and_oversized_events_each_go_where_they_belong(monkeypatch) -> None:
-    monkeypatch.setattr(agents, "MAX_EVENT_BYTES", 2_000)
-    items = [decoded("ok", 1), decoded("broken", 2), decoded("huge", 3)]
-    report = BatchReport(consumed=3)
-    report.enrichment = Enrichment(
-        [
-            event("ok"),
-            EnrichmentFailure(items[1].article, "ValueError", "boom"),
-            event("huge", entity_name="x" * 3_000),
-        ]
-    )
-    outbox = Outbox()
-    add_results(items, outbox, TOPICS, report)
-    assert outputs(outbox) == [("enriched", "ok"), ("entities", "Anna Berg"), ("dlq", "broken"), ("dlq", "huge")]
-    letters = [orjson.loads(value) for output, _, _, value in outbox.messages if output == "dlq"]
-    assert [(d["reason"], d["error"]) for d in letters] == [
-        ("enrichment_failed", "ValueError"),
-        ("too_large", "EventTooLargeError"),
+def test_a_version_gives_its_enriched_event_changes_entities_and_fingerprints() -> None:
+    first = advance(None, event("story", LONG, "Short one"), version=1, now_ms=0)
+    second_article = event("story", "Short one")
+    second = advance(first.state, second_article, version=2, now_ms=0)
+    messages, letter = article_messages(second_article, second, version=2, source=SOURCE, value=b"{}")
+    assert letter is None
+    assert [(m.output, m.key) for m in messages] == [
+        ("enriched", "story"),
+        ("quotes", "story"),
+        ("entities", "Anna Berg"),
     ]
-    assert letters[1]["source"]["offset"] == 3
-    assert [e.article_id for e in report.enriched] == ["ok"]
-    assert dict(report.dead) == {"enrichment_failed": 1, "too_large": 1}
+    enriched = orjson.loads(messages[0].value)
+    assert (enriched["version"], enriched["previous_version"], len(enriched["quotes"])) == (2, 1, 1)
+    removed = orjson.loads(messages[1].value)
+    assert (removed["change"], removed["quote"], removed["version"], removed["first_version"]) == (
+        "removed",
+        LONG,
+        2,
+        1,
+    )
+
+    messages, _ = article_messages(event("story", LONG, "Short one"), first, version=1, source=SOURCE, value=b"{}")
+    outputs = [(m.output, m.key) for m in messages]
+    # Only the long quote is traced, keyed by its fingerprint; the short one is not.
+    assert outputs.count(("quotes", "story")) == 2
+    assert outputs[-1] == ("fingerprints", fingerprint(LONG))
+    traced = orjson.loads(messages[-1].value)
+    assert (traced["article_id"], traced["seen_ms"], traced["source"]) == ("story", SOURCE.timestamp_ms, "Wire A")
+
+
+def test_an_oversized_enriched_event_is_a_dead_letter_instead(monkeypatch) -> None:
+    monkeypatch.setattr(routing, "MAX_EVENT_BYTES", 2_000)
+    huge = event("huge", entity_name="x" * 3_000)
+    messages, letter = article_messages(
+        huge, advance(None, huge, version=1, now_ms=0), version=1, source=SOURCE, value=b"{}"
+    )
+    assert messages == []
+    assert letter is not None
+    assert (letter.reason, letter.error, letter.article_id, letter.source.offset) == (
+        "too_large",
+        "EventTooLargeError",
+        "huge",
+        7,
+    )
+
+
+def test_a_dead_letter_is_keyed_by_article_then_input_key_then_position() -> None:
+    def key(article_id: str | None, source: SourceRecord) -> str:
+        letter = dead_letter(b"x", reason="schema", error="E", message="m", source=source, article_id=article_id)
+        return dead_letter_message(letter).key
+
+    assert key("a1", SOURCE) == "a1"
+    assert key(None, SOURCE) == "story"
+    assert key(None, SourceRecord("raw", 1, 7)) == "1:7"

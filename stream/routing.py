@@ -1,0 +1,70 @@
+"""Which messages an article, a dead letter or a lineage change turns into, and under which key. Pure.
+
+The agents hand these messages to the producer as they are; the output names
+(`enriched`, `quotes`, `entities`, `fingerprints`, `lineage`, `dlq`) map to topics in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from stream.codec import encode
+from stream.events import dead_letter, entity_events, occurrences, quote_change_events
+from stream.lineage import LineageEvent
+from stream.models import DeadLetter, EnrichedArticle, SourceRecord
+from stream.versions import Version, VersionStep
+
+# aiokafka's default max_request_size (1 MiB) less room for the record's overhead.
+MAX_EVENT_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message to produce: output name, key and encoded value."""
+
+    output: str
+    key: str
+    value: bytes
+
+
+def dead_letter_message(letter: DeadLetter) -> Message:
+    """The dead letter keyed by article id, else the input key, else partition:offset."""
+    source = letter.source
+    key = letter.article_id or source.key or f"{source.partition}:{source.offset}"
+    return Message("dlq", key, encode(letter))
+
+
+def article_messages(
+    event: EnrichedArticle, step: VersionStep, *, version: Version | None, source: SourceRecord, value: bytes
+) -> tuple[list[Message], DeadLetter | None]:
+    """The enriched event (with its versions), quote changes, entities and fingerprint occurrences.
+
+    An enriched event too large for a Kafka message is a dead letter instead:
+    the producer would refuse it on every retry and stall the stream.
+    """
+    versioned = replace(event, version=version, previous_version=step.previous_version)
+    enriched = encode(versioned)
+    if len(enriched) > MAX_EVENT_BYTES:
+        letter = dead_letter(
+            value,
+            reason="too_large",
+            error="EventTooLargeError",
+            message=f"the enriched event is {len(enriched)} bytes, over the {MAX_EVENT_BYTES} a Kafka message holds",
+            source=source,
+            article_id=event.article_id,
+        )
+        return [], letter
+    messages = [Message("enriched", event.article_id, enriched)]
+    messages += [Message("quotes", event.article_id, encode(q)) for q in quote_change_events(versioned, step.changes)]
+    # Keyed by name: one partition holds an entity's whole history across articles.
+    messages += [Message("entities", e.entity, encode(e)) for e in entity_events(versioned)]
+    # Keyed by fingerprint: the repartition that brings every article's copy of a quote to one table partition.
+    seen_ms = source.timestamp_ms or 0
+    messages += [
+        Message("fingerprints", o.fingerprint, encode(o)) for o in occurrences(versioned, step.changes, seen_ms=seen_ms)
+    ]
+    return messages, None
+
+
+def lineage_message(event: LineageEvent) -> Message:
+    return Message("lineage", event.fingerprint, encode(event))
