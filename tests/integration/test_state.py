@@ -140,12 +140,21 @@ def test_one_quote_in_two_articles_gives_one_lineage_with_the_earlier_first(make
     assert (record["count"], record["first"]["article_id"], record["first"]["source"]) == (2, "earlier", "Wire A")
 
 
+def committed(worker: Worker) -> bool:
+    """True once the worker reports no input lag on any partition: its input offsets are committed."""
+    url = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}/metrics"
+    lines = urllib.request.urlopen(url).read().decode().splitlines()
+    lags = [line.rsplit(" ", 1)[1] for line in lines if line.startswith("newswire_consumer_lag_messages{")]
+    return len(lags) == int(worker.env["NEWSWIRE_PARTITIONS"]) and all(float(lag) == 0 for lag in lags)
+
+
 def test_kill_9_between_versions_and_an_emptied_data_dir_restore_the_state(make_worker) -> None:
     worker = make_worker(batch_size="16", batch_wait="1.0")
     worker.start()
     worker.produce([version(story, 1) for story in STORIES])
     wait_until(lambda: {(s, 1) for s in STORIES} <= versions_enriched(worker))
-    time.sleep(1)
+    # Killed once the input is committed: only the changelog can bring version 1 back.
+    wait_until(lambda: committed(worker), 60)
     assert worker.stop(signal.SIGKILL) == -signal.SIGKILL
     data = Path(worker.env["NEWSWIRE_DATA_DIR"])
     assert any(data.rglob("*.db")), "the tables were not in RocksDB under the data directory"
