@@ -28,14 +28,14 @@ from faust.types import EventT as FaustEvent
 from stream import metrics
 from stream.app import Topics
 from stream.codec import decode_article
-from stream.errors import ArticleError, EnrichmentError
+from stream.errors import ArticleError
 from stream.events import dead_letter
 from stream.lineage import LineageState, lineage_state_from_dict, occurrence_from_dict, record_occurrence
 from stream.models import Article, DeadLetter, EnrichedArticle, SourceRecord
 from stream.monitor import lag_seconds
 from stream.nlp import Enrichment, EnrichmentFailure
 from stream.pool import EnrichPool
-from stream.routing import Message, article_messages, dead_letter_message, lineage_message
+from stream.routing import Message, article_messages, dead_letter_message, failure_letter, lineage_message
 from stream.settings import Settings
 from stream.state import StateTable, Tables
 from stream.versions import ArticleState, advance, article_state_from_dict, resolve_version
@@ -54,16 +54,6 @@ class Decoded:
     source: SourceRecord
     value: bytes
     event: Event
-
-
-@dataclass(slots=True)
-class BatchReport:
-    consumed: int = 0
-    enriched: list[EnrichedArticle] = field(default_factory=list)
-    enriched_sources: list[SourceRecord] = field(default_factory=list)
-    dead: Counter[str] = field(default_factory=Counter)
-    versions: Counter[str] = field(default_factory=Counter)
-    enrichment: Enrichment = field(default_factory=lambda: Enrichment([]))
 
 
 def _millis(seconds: float | None) -> int | None:
@@ -93,28 +83,21 @@ def decode_events(events: Sequence[Event], settings: Settings) -> tuple[list[Dec
     return decoded, letters
 
 
-def failure_letter(item: Decoded, failure: EnrichmentFailure) -> DeadLetter:
-    return dead_letter(
-        item.value,
-        reason=EnrichmentError.reason,
-        error=failure.error_type,
-        message=failure.message,
-        source=item.source,
-        article_id=failure.article.id,
-    )
-
-
 @dataclass(slots=True)
 class Routed:
-    """A batch's messages and the state writes to make once the broker has them."""
+    """What route_batch returns: messages, the state writes to make once the broker has
+    them, and counts for the metrics."""
 
     messages: list[Message] = field(default_factory=list)
     writes: list[tuple[Event, str, object]] = field(default_factory=list)
+    enriched: list[tuple[EnrichedArticle, SourceRecord]] = field(default_factory=list)
+    dead: Counter[str] = field(default_factory=Counter)
+    versions: Counter[str] = field(default_factory=Counter)
+    lineage: Counter[str] = field(default_factory=Counter)
 
-    def add_dead_letter(self, letter: DeadLetter, report: BatchReport | None = None) -> None:
+    def add_dead_letter(self, letter: DeadLetter) -> None:
         self.messages.append(dead_letter_message(letter))
-        if report is not None:
-            report.dead[letter.reason] += 1
+        self.dead[letter.reason] += 1
         source = letter.source
         log.warning(
             "dead letter: %s (%s) at %s[%d]@%d",
@@ -127,7 +110,7 @@ class Routed:
 
 
 def route_batch(
-    decoded: Sequence[Decoded], letters: Sequence[DeadLetter], report: BatchReport, articles: StateTable
+    decoded: Sequence[Decoded], letters: Sequence[DeadLetter], enrichment: Enrichment, articles: StateTable
 ) -> Routed:
     """Messages for a batch: dead letters, then per article its enriched event, quote changes, entities.
 
@@ -137,13 +120,13 @@ def route_batch(
     """
     routed = Routed()
     for reject in letters:
-        routed.add_dead_letter(reject, report)
+        routed.add_dead_letter(reject)
     pending: dict[str, ArticleState] = {}
     now_ms = int(time.time() * 1000)
-    for result, item in zip(report.enrichment.results, decoded, strict=True):
+    for result, item in zip(enrichment.results, decoded, strict=True):
         letter: DeadLetter | None = None
         if isinstance(result, EnrichmentFailure):
-            letter = failure_letter(item, result)
+            letter = failure_letter(item.value, item.source, result)
         else:
             article_id = result.article_id
             if article_id in pending:
@@ -156,14 +139,13 @@ def route_batch(
             messages, letter = article_messages(result, step, version=version, source=item.source, value=item.value)
             if letter is None:
                 routed.messages += messages
-                report.versions[step.outcome] += 1
-                report.enriched.append(result)
-                report.enriched_sources.append(item.source)
+                routed.versions[step.outcome] += 1
+                routed.enriched.append((result, item.source))
                 if step.state is not None:
                     pending[article_id] = step.state
                     routed.writes.append((item.event, article_id, step.state))
         if letter is not None:
-            routed.add_dead_letter(letter, report)
+            routed.add_dead_letter(letter)
     return routed
 
 
@@ -212,17 +194,16 @@ class PreparedBatch:
     events: Sequence[Event]
     decoded: list[Decoded]
     letters: list[DeadLetter]
-    report: BatchReport
+    enrichment: Enrichment
     started: float
 
 
 async def prepare_batch(events: Sequence[Event], pool: EnrichPool, settings: Settings) -> PreparedBatch:
     """Decode and enrich one batch of raw events; nothing is produced yet."""
     started = time.perf_counter()
-    report = BatchReport(consumed=len(events))
     decoded, letters = decode_events(events, settings)
-    report.enrichment = await pool.enrich([item.article for item in decoded])
-    return PreparedBatch(events, decoded, letters, report, started)
+    enrichment = await pool.enrich([item.article for item in decoded])
+    return PreparedBatch(events, decoded, letters, enrichment, started)
 
 
 async def deliver_in_order(
@@ -236,27 +217,27 @@ async def deliver_in_order(
     """
     while True:
         batch = await prepared.get()
-        routed = route_batch(batch.decoded, batch.letters, batch.report, tables.articles)
+        routed = route_batch(batch.decoded, batch.letters, batch.enrichment, tables.articles)
         await send_all(routed.messages, topics)
         await save_state(tables.articles, routed.writes)
         for event in batch.events:
             await stream.ack(event)
-        record_metrics(batch.report, routed.messages)
-        log_batch(batch)
+        record_metrics(batch, routed)
+        log_batch(batch, routed)
 
 
-def log_batch(batch: PreparedBatch) -> None:
+def log_batch(batch: PreparedBatch, routed: Routed) -> None:
     elapsed = time.perf_counter() - batch.started
     metrics.batch_seconds.observe(elapsed)
-    report = batch.report
     log.info(
-        "batch: consumed=%d enriched=%d quotes=%d dead=%s spacy=%.0fms extraction=%.0fms total=%.0fms",
-        report.consumed,
-        len(report.enriched),
-        sum(len(e.quotes) for e in report.enriched),
-        dict(report.dead),
-        report.enrichment.parse_seconds * 1000,
-        report.enrichment.extract_seconds * 1000,
+        "batch: consumed=%d enriched=%d quotes=%d dead=%s versions=%s spacy=%.0fms extraction=%.0fms total=%.0fms",
+        len(batch.events),
+        len(routed.enriched),
+        sum(len(e.quotes) for e, _ in routed.enriched),
+        dict(routed.dead),
+        dict(routed.versions),
+        batch.enrichment.parse_seconds * 1000,
+        batch.enrichment.extract_seconds * 1000,
         elapsed * 1000,
     )
 
@@ -275,21 +256,21 @@ def exit_without_committing(task: asyncio.Task[None] | None = None) -> None:
     os._exit(70)
 
 
-def record_metrics(report: BatchReport, messages: Sequence[Message]) -> None:
+def record_metrics(batch: PreparedBatch, routed: Routed) -> None:
     """Count what a batch did, once its events are acknowledged."""
-    metrics.articles_consumed.inc(report.consumed)
-    metrics.articles_enriched.inc(len(report.enriched))
-    metrics.batch_size.observe(report.consumed)
-    for reason, count in report.dead.items():
+    metrics.articles_consumed.inc(len(batch.events))
+    metrics.articles_enriched.inc(len(routed.enriched))
+    metrics.batch_size.observe(len(batch.events))
+    for reason, count in routed.dead.items():
         metrics.articles_dead_lettered.labels(reason).inc(count)
-    for outcome, count in report.versions.items():
+    for outcome, count in routed.versions.items():
         metrics.story_versions.labels(outcome).inc(count)
-    for output, count in Counter(message.output for message in messages).items():
+    for output, count in Counter(message.output for message in routed.messages).items():
         metrics.events_produced.labels(output).inc(count)
-    metrics.nlp_seconds.labels("spacy").inc(report.enrichment.parse_seconds)
-    metrics.nlp_seconds.labels("extraction").inc(report.enrichment.extract_seconds)
+    metrics.nlp_seconds.labels("spacy").inc(batch.enrichment.parse_seconds)
+    metrics.nlp_seconds.labels("extraction").inc(batch.enrichment.extract_seconds)
     now = datetime.now(UTC)
-    for event, source in zip(report.enriched, report.enriched_sources, strict=True):
+    for event, source in routed.enriched:
         metrics.article_seconds.observe(event.processing_ms / 1000)
         metrics.quotes_per_article.observe(len(event.quotes))
         metrics.entities_per_article.observe(len(event.entities))
@@ -334,8 +315,12 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, pool: Enrich
                 exit_without_committing()
             for event in events:
                 await stream.ack(event)
-            for message in routed.messages:
-                metrics.events_produced.labels(message.output).inc()
+            for output, count in Counter(message.output for message in routed.messages).items():
+                metrics.events_produced.labels(output).inc(count)
+            for change, count in routed.lineage.items():
+                metrics.lineage_events.labels(change).inc(count)
+            for reason, count in routed.dead.items():
+                metrics.articles_dead_lettered.labels(reason).inc(count)
 
 
 def trace_batch(events: Sequence[Event], lineage: StateTable) -> Routed:
@@ -368,5 +353,5 @@ def trace_batch(events: Sequence[Event], lineage: StateTable) -> Routed:
             routed.writes.append((event, key, new))
         if change is not None:
             routed.messages.append(lineage_message(change))
-            metrics.lineage_events.labels(change.change).inc()
+            routed.lineage[change.change] += 1
     return routed

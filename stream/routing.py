@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stream.codec import encode
+from stream.errors import EnrichmentError, TooLargeError
 from stream.events import dead_letter, entity_events, occurrences, quote_change_events
 from stream.lineage import LineageEvent
 from stream.models import DeadLetter, EnrichedArticle, SourceRecord
+from stream.nlp import EnrichmentFailure
 from stream.versions import Version, VersionStep
 
 # aiokafka's default max_request_size (1 MiB) less room for the record's overhead.
@@ -34,6 +36,18 @@ def dead_letter_message(letter: DeadLetter) -> Message:
     return Message("dlq", key, encode(letter))
 
 
+def failure_letter(value: bytes, source: SourceRecord, failure: EnrichmentFailure) -> DeadLetter:
+    """The dead letter of an article whose enrichment raised."""
+    return dead_letter(
+        value,
+        reason=EnrichmentError.reason,
+        error=failure.error_type,
+        message=failure.message,
+        source=source,
+        article_id=failure.article.id,
+    )
+
+
 def article_messages(
     event: EnrichedArticle, step: VersionStep, *, version: Version | None, source: SourceRecord, value: bytes
 ) -> tuple[list[Message], DeadLetter | None]:
@@ -47,7 +61,7 @@ def article_messages(
     if len(enriched) > MAX_EVENT_BYTES:
         letter = dead_letter(
             value,
-            reason="too_large",
+            reason=TooLargeError.reason,
             error="EventTooLargeError",
             message=f"the enriched event is {len(enriched)} bytes, over the {MAX_EVENT_BYTES} a Kafka message holds",
             source=source,
