@@ -180,11 +180,22 @@ async def save_state(table: StateTable, writes: Sequence[tuple[Event, str, objec
     Runs after the batch's events are acknowledged and before its input is:
     a crash before this point replays the batch against the old state (same
     changes, same ids); after it, the replay finds its version already kept.
-    A changelog that cannot be written is an unexpected error: the worker
-    exits without acking, and the batch is read again.
+    A changelog write that fails is made again after a pause, like a produce
+    error: writing an entry twice leaves the same state.
     """
-    sent = [table.put(event, key, value) for event, key, value in writes]
-    await asyncio.gather(*sent)
+    attempt = 0
+    while True:
+        try:
+            await asyncio.gather(*(table.put(event, key, value) for event, key, value in writes))
+            return
+        except Exception as exc:  # noqa: BLE001 - any changelog failure is retried
+            metrics.produce_errors.inc()
+            delay = SEND_RETRY_DELAYS[min(attempt, len(SEND_RETRY_DELAYS) - 1)]
+            attempt += 1
+            log.error(
+                "writing %d %s entries failed (%r); retry %d in %.1fs", len(writes), table.name, exc, attempt, delay
+            )
+            await asyncio.sleep(delay)
 
 
 @dataclass(slots=True)
