@@ -219,6 +219,9 @@ def test_the_views_answer_from_the_worker_holding_the_partition(make_worker, tmp
             except urllib.error.HTTPError as error:
                 return error.code, orjson.loads(error.read())
 
+        # The state is written once the events are acknowledged, the lineage after the fingerprints arrive.
+        wait_until(lambda: len(first.consume("lineage", 0, timeout=0)) >= len(STORIES))
+        wait_until(lambda: all(get(first, f"/articles/{story}")[0] == 200 for story in STORIES), 30)
         for worker in (first, second):
             for story in STORIES:
                 status, body = get(worker, f"/articles/{story}")
