@@ -1,10 +1,11 @@
-"""The `newswire` command: worker | enrich | replay | topics."""
+"""The `newswire` command: worker | enrich | replay | topics | bench | eval."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -12,6 +13,7 @@ from aiokafka.errors import KafkaError
 
 from stream import __version__
 from stream.errors import ArticleError, NewswireError
+from stream.evaluation.cli import add_eval_command
 from stream.settings import Settings, describe
 
 DESCRIPTION = """\
@@ -19,7 +21,8 @@ Enrich news articles with named entities and quoted statements.
 
 The worker consumes raw articles from Kafka and publishes one enriched event
 per article, one event per quote and dead letters for input it cannot use.
-`enrich` runs the same enrichment on files, without Kafka.
+`enrich` runs the same enrichment on files, without Kafka; `eval` measures it
+against gold annotations.
 """
 
 
@@ -62,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
     enrich.add_argument("--batch-size", type=int, help="articles per nlp.pipe batch (default: NEWSWIRE_BATCH_SIZE)")
     enrich.add_argument("-o", "--output", help="write events to this file instead of stdout")
+    enrich.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     enrich.set_defaults(run=run_enrich)
 
     replay = commands.add_parser(
@@ -100,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seeds", nargs="+", default=["seeds"], help="articles to draw paragraphs from")
     bench.add_argument("--rounds", type=int, default=2, help="measure each path this many times, keep the best")
     bench.set_defaults(run=run_bench)
+
+    add_eval_command(commands)
     return parser
 
 
@@ -120,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`newswire eval ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 
@@ -134,11 +143,13 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from stream.files import read_articles
     from stream.models import Article
     from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+    from stream.progress import progress_bar
 
     model = args.model or settings.model
     batch_size = args.batch_size or settings.batch_size
     nlp = load_pipeline(model)
     output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+    bar = progress_bar(quiet=args.quiet)
     failed = 0
     batch: list[Article] = []
 
@@ -150,6 +161,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)
             else:
                 output.write(encode(result) + b"\n")
+        bar.update(len(batch))
         batch.clear()
 
     try:
@@ -163,6 +175,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 flush()
         flush()
     finally:
+        bar.close()
         if args.output:
             output.close()
     return 1 if failed else 0

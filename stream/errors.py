@@ -6,7 +6,8 @@
     │   ├── SchemaError       JSON that breaks the input contract
     │   └── TooLargeError     message or body over the configured limit
     ├── EnrichmentError       the NLP pipeline raised on a valid article (dead-lettered)
-    └── SettingsError         a NEWSWIRE_* variable has a value we cannot use
+    ├── SettingsError         a NEWSWIRE_* variable has a value we cannot use
+    └── EvaluationError       a gold file or corpus `newswire eval` cannot use (exit status 2)
 
 The `reason` doubles as the dead-letter reason and as a metric label, so it
 must stay a short, low-cardinality string.
@@ -41,3 +42,7 @@ class EnrichmentError(NewswireError):
 
 class SettingsError(NewswireError):
     reason = "settings"
+
+
+class EvaluationError(NewswireError):
+    reason = "evaluation"

@@ -23,5 +23,5 @@ def nlp() -> Language:
 
 @pytest.fixture(scope="session")
 def sample_gold() -> dict:
-    """The sample article's gold record: body, quotes and entities."""
+    """The sample article's gold record in the gold quote format (stream/evaluation/gold.py), plus its entities."""
     return json.loads((DATA / "kremlin-palmyra.gold.json").read_text("utf-8"))
