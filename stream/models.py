@@ -39,7 +39,8 @@ class Entity:
 
     `name` is the canonical name ("Dmitry Peskov" for "Peskov" too), `first` the
     offset of the first mention, `salience` a 0..1 score (headline, lead, frequency;
-    see the README). Places carry a GeoNames id and ISO country code when known.
+    see the README), None for dates, times and numbers, which are not ranked.
+    Places carry a GeoNames id and ISO country code when known.
     """
 
     name: str
@@ -47,7 +48,7 @@ class Entity:
     mentions: list[Span]
     count: int
     first: int
-    salience: float
+    salience: float | None
     geonames_id: int | None = None
     country_code: str | None = None
 
@@ -147,7 +148,7 @@ class EntityEvent:
     geonames_id: int | None
     country_code: str | None
     count: int
-    salience: float
+    salience: float | None
     first: int
     headline: str | None
     published_at: str | None

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from stream import __version__
 from stream.models import Article, EnrichedArticle
 from stream.nlp.entities import extract_entities
+from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
 from stream.nlp.quotes import extract_quotes
 
@@ -86,6 +87,7 @@ def load_pipeline(model: str) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newswire_paragraphs", before="parser")
     load_gazetteer()  # once per process, here rather than in the first article's time
+    is_first_name("Anna")  # reads the first-name list, likewise
     return nlp
 
 

@@ -64,12 +64,14 @@ class Gazetteer:
     alternates: dict[str, tuple[Place, ...]]
     codes: dict[str, Place]
 
-    def lookup(self, text: str) -> Place | None:
+    def lookup(self, text: str, *, any_case: bool = False) -> Place | None:
         """The place a name most likely means, or None: a place's own name beats an
-        alternate name ("Bombay"), then the larger population wins ("Geneva" is in CH)."""
+        alternate name ("Bombay"), then the larger population wins ("Geneva" is in CH).
+
+        A short name in capitals is taken for an acronym ("UN", "EU", "IT"), not a city,
+        unless `any_case` says the capitals are only a style (a dateline: "OSLO")."""
         name = text.strip(" .,;:")
-        # Acronyms ("UN", "EU", "IT") are not city names written in capitals.
-        if not name or (name.isupper() and len(name) <= 5):
+        if not name or (not any_case and name.isupper() and len(name) <= 5):
             return None
         key = fold(name)
         candidates = self.names.get(key) or self.alternates.get(key)

@@ -49,6 +49,8 @@ def test_the_sample_article_gives_one_enriched_event_and_its_quotes(make_worker)
     assert (peskov[0]["label"], peskov[0]["count"], peskov[0]["article_id"]) == ("PERSON", 2, "kremlin-palmyra")
     palmyra = next(r for r in records if r["entity"] == "Palmyra")
     assert (palmyra["label"], palmyra["country_code"], palmyra["salience"] >= 0.4) == ("GPE", "SY", True)
+    dates = [r for r in records if r["label"] == "DATE"]
+    assert dates and all(r["salience"] is None for r in dates)  # dates keep their mentions, not a rank
     keys = kcat(worker.broker, "-C", "-t", worker.topics["entities"], "-o", "beginning", "-e", "-q", "-f", "%k\n")
     assert sorted(keys.decode().split("\n")[:-1]) == sorted(names)
     assert worker.consume("dlq", 0, timeout=0) == []

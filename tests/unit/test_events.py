@@ -78,3 +78,17 @@ def test_one_entity_event_per_canonical_entity_with_the_article_context() -> Non
         ("Anna Berg", "PERSON", 1, None, None),
     ]
     assert {(e.article_id, e.event_id, e.headline, e.url) for e in events} == {("a1", "e1", "H", "https://x/1")}
+
+
+def test_a_date_entity_event_has_no_salience_and_fits_the_schema() -> None:
+    from dataclasses import replace
+
+    import orjson
+    from jsonschema import Draft202012Validator
+
+    from stream.codec import encode, load_schema
+
+    monday = Entity("Monday", "DATE", [Span("Monday", 5, 11)], 1, 5, None)
+    [event] = entity_events(replace(enriched_article(entities=[monday]), event_id="0" * 32))
+    assert (event.entity, event.label, event.salience) == ("Monday", "DATE", None)
+    Draft202012Validator(load_schema("entity")).validate(orjson.loads(encode(event)))

@@ -74,3 +74,10 @@ def test_own_names_beat_alternate_names_then_population() -> None:
 )
 def test_fold(text: str, key: str) -> None:
     assert fold(text) == key
+
+
+def test_a_short_name_in_capitals_is_a_place_only_when_case_is_a_style() -> None:
+    places = load_gazetteer()
+    assert places.lookup("OSLO") is None  # taken for an acronym, like "UN"
+    oslo = places.lookup("OSLO", any_case=True)
+    assert oslo is not None and (oslo.name, oslo.country_code) == ("Oslo", "NO")
