@@ -155,7 +155,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
 
     def flush() -> None:
         nonlocal failed
-        for result in enrich(nlp, batch, model=model, batch_size=batch_size):
+        for result in enrich(nlp, batch, model=model, batch_size=batch_size, attributions=settings.attributions):
             if isinstance(result, EnrichmentFailure):
                 failed += 1
                 print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)

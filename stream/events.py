@@ -30,6 +30,7 @@ def quote_event(event: EnrichedArticle, q: Quote, *, change: str, first_version:
         article_id=event.article_id,
         event_id=event.event_id,
         kind=q.kind,
+        act=q.act,
         quote=q.content.text,
         speaker=q.speaker.text,
         speaker_name=q.speaker.name,

@@ -7,6 +7,7 @@ Offsets (`start`, `end`) are character offsets into the article body.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,15 @@ class Speaker:
 NO_SPEAKER = Speaker()
 
 
+QuoteKind = Literal["direct", "indirect", "mixed"]
+# "statement": a speech or writing act (said, wrote, announced, according to);
+# "thought": an attribution that is not one (believed, found, heard, a wording
+# quoted in a description), kept only when all attributions are asked for.
+Act = Literal["statement", "thought"]
+# Which attributions extraction returns: "statements" only, or "all" (also thoughts).
+Attributions = Literal["statements", "all"]
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A quoted or reported statement: who said what, with which verb.
@@ -83,10 +93,11 @@ class Quote:
     """
 
     id: str
-    kind: str
+    kind: QuoteKind
     content: Span
     cue: Span | None
     speaker: Speaker = NO_SPEAKER
+    act: Act = "statement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +132,8 @@ class QuoteEvent:
     quote_id: str
     article_id: str
     event_id: str
-    kind: str
+    kind: QuoteKind
+    act: Act
     quote: str
     speaker: str | None
     speaker_name: str | None

@@ -19,7 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from spacy.language import Language
 
-from stream.models import Article, EnrichedArticle
+from stream.models import Article, Attributions, EnrichedArticle
 from stream.nlp import Enrichment, EnrichmentFailure, enrich_timed, load_pipeline
 
 Result = EnrichedArticle | EnrichmentFailure
@@ -45,9 +45,9 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _enrich_chunk(articles: Sequence[Article], batch_size: int) -> Enrichment:
+def _enrich_chunk(articles: Sequence[Article], batch_size: int, attributions: Attributions) -> Enrichment:
     assert _nlp is not None, "pool process started without a model"  # noqa: S101
-    return enrich_timed(_nlp, articles, model=_model, batch_size=batch_size)
+    return enrich_timed(_nlp, articles, model=_model, batch_size=batch_size, attributions=attributions)
 
 
 def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
@@ -73,10 +73,13 @@ def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
 class EnrichPool:
     """Enrichment in worker processes (or a thread), awaited from the event loop."""
 
-    def __init__(self, *, model: str, processes: int, batch_size: int) -> None:
+    def __init__(
+        self, *, model: str, processes: int, batch_size: int, attributions: Attributions = "statements"
+    ) -> None:
         self.model = model
         self.processes = processes
         self.batch_size = batch_size
+        self.attributions: Attributions = attributions
         self._executor: Executor | None = None
 
     def start(self) -> None:
@@ -92,7 +95,9 @@ class EnrichPool:
         self._executor = ProcessPoolExecutor(
             max_workers=self.processes, mp_context=context, initializer=_load, initargs=(self.model, os.getpid())
         )
-        warmups = [self._executor.submit(_enrich_chunk, [], self.batch_size) for _ in range(self.processes)]
+        warmups = [
+            self._executor.submit(_enrich_chunk, [], self.batch_size, self.attributions) for _ in range(self.processes)
+        ]
         for future in warmups:
             future.result()
 
@@ -111,7 +116,10 @@ class EnrichPool:
             raise RuntimeError("EnrichPool.start() was not called")
         loop = asyncio.get_running_loop()
         chunks = split(articles, max(1, self.processes))
-        futures = [loop.run_in_executor(self._executor, _enrich_chunk, chunk, self.batch_size) for chunk in chunks]
+        futures = [
+            loop.run_in_executor(self._executor, _enrich_chunk, chunk, self.batch_size, self.attributions)
+            for chunk in chunks
+        ]
         results: list[Result] = []
         parse_seconds = extract_seconds = 0.0
         for chunk in await asyncio.gather(*futures):

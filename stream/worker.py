@@ -20,7 +20,12 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings) -> int:
     """Load the model, then run the Faust worker until it is stopped."""
-    pool = EnrichPool(model=settings.model, processes=settings.processes, batch_size=settings.batch_size)
+    pool = EnrichPool(
+        model=settings.model,
+        processes=settings.processes,
+        batch_size=settings.batch_size,
+        attributions=settings.attributions,
+    )
     app = create_app(settings)
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)

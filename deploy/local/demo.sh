@@ -50,7 +50,7 @@ import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     event = json.loads(line)
     print(f"\n== {event['article_id']}  ({len(event['entities'])} entities, {len(event['quotes'])} quotes)")
-    top = sorted(event["entities"], key=lambda e: -e["salience"])[:8]
+    top = sorted(event["entities"], key=lambda e: -(e["salience"] or 0))[:8]
     print("   most salient:", ", ".join(f"{e['name']} ({e['label']})" for e in top))
     for quote in event["quotes"]:
         speaker = quote["speaker"]["name"] or quote["speaker"]["text"] or "(no speaker)"

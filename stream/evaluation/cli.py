@@ -62,6 +62,11 @@ def add_quotes(commands: Subparsers) -> None:
     )
     add_enrichment_options(parser)
     parser.add_argument(
+        "--attributions",
+        choices=("statements", "all"),
+        help="statements, or all (also thoughts, as PolNeAR annotates them) (default: NEWSWIRE_ATTRIBUTIONS)",
+    )
+    parser.add_argument(
         "--join-split",
         action="store_true",
         help='one quote per interrupted statement (\'"X," he said, "Y."\'), as PolNeAR annotates them',
@@ -82,20 +87,29 @@ def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
     failed = 0
     model = args.model or settings.model
     if args.pred:
-        if args.join_split:
-            print("newswire: --join-split applies when the enrichment runs here, not to --pred", file=sys.stderr)
+        if args.join_split or args.attributions:
+            print(
+                "newswire: --join-split and --attributions apply when the enrichment runs here, not to --pred",
+                file=sys.stderr,
+            )
             return 2
         predictions = read_predictions(args.pred)
         source = args.pred
     else:
         articles = [Article(id=a.id, body=a.body) for a in gold]
-        options = {"model": model, "batch_size": args.batch_size or settings.batch_size, "quiet": args.quiet}
+        attributions = args.attributions or settings.attributions
+        batch_size = args.batch_size or settings.batch_size
         if args.join_split:
-            predictions = {k: as_predicted(v) for k, v in quotes_joined(articles, **options).items()}
+            joined = quotes_joined(
+                articles, model=model, batch_size=batch_size, quiet=args.quiet, attributions=attributions
+            )
+            predictions = {k: as_predicted(v) for k, v in joined.items()}
         else:
-            enriched, failed = enrich_all(articles, **options)
+            enriched, failed = enrich_all(
+                articles, model=model, batch_size=batch_size, quiet=args.quiet, attributions=attributions
+            )
             predictions = {k: as_predicted(v.quotes) for k, v in enriched.items()}
-        source = f"model {model}{', split quotes joined' if args.join_split else ''}"
+        source = f"model {model}, {attributions}{', split quotes joined' if args.join_split else ''}"
     figures = {str(o): score_quotes(gold, predictions, overlap=o) for o in OVERLAPS}
     if args.json:
         out = {k: {**c.figures(), "counts": vars(c)} for k, c in figures.items()}

@@ -6,14 +6,19 @@ import sys
 from collections.abc import Sequence
 
 from stream.evaluation.gold import PredictedQuote
-from stream.models import Article, EnrichedArticle, Quote
+from stream.models import Article, Attributions, EnrichedArticle, Quote
 from stream.nlp import EnrichmentFailure, enrich, load_pipeline
 from stream.nlp.quotes import extract_quotes
 from stream.progress import progress_bar
 
 
 def enrich_all(
-    articles: Sequence[Article], *, model: str, batch_size: int, quiet: bool
+    articles: Sequence[Article],
+    *,
+    model: str,
+    batch_size: int,
+    quiet: bool,
+    attributions: Attributions = "statements",
 ) -> tuple[dict[str, EnrichedArticle], int]:
     """Enriched articles by id, exactly as the service makes them, and how many failed (reported on stderr)."""
     nlp = load_pipeline(model)
@@ -22,7 +27,7 @@ def enrich_all(
     with progress_bar(total=len(articles), quiet=quiet) as bar:
         for at in range(0, len(articles), batch_size):
             batch = articles[at : at + batch_size]
-            for result in enrich(nlp, batch, model=model, batch_size=batch_size):
+            for result in enrich(nlp, batch, model=model, batch_size=batch_size, attributions=attributions):
                 if isinstance(result, EnrichmentFailure):
                     failed += 1
                     print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)
@@ -32,14 +37,21 @@ def enrich_all(
     return enriched, failed
 
 
-def quotes_joined(articles: Sequence[Article], *, model: str, batch_size: int, quiet: bool) -> dict[str, list[Quote]]:
+def quotes_joined(
+    articles: Sequence[Article],
+    *,
+    model: str,
+    batch_size: int,
+    quiet: bool,
+    attributions: Attributions = "statements",
+) -> dict[str, list[Quote]]:
     """Quotes with interrupted statements joined ('"X," he said, "Y."' as one), PolNeAR's convention."""
     nlp = load_pipeline(model)
     found: dict[str, list[Quote]] = {}
     with progress_bar(total=len(articles), quiet=quiet) as bar:
         docs = nlp.pipe((a.body for a in articles), batch_size=batch_size)
         for article, doc in zip(articles, docs, strict=True):
-            found[article.id] = extract_quotes(doc, article_id=article.id, join_split=True)
+            found[article.id] = extract_quotes(doc, article_id=article.id, attributions=attributions, join_split=True)
             bar.update(1)
     return found
 

@@ -16,10 +16,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from stream import __version__
-from stream.models import Article, EnrichedArticle
+from stream.models import Article, Attributions, EnrichedArticle
 from stream.nlp.entities import extract_entities
 from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
+from stream.nlp.lexicon import DASHES
 from stream.nlp.quotes import extract_quotes
 
 # The quote rules read the parse, the NER and lemmas; nothing else is needed.
@@ -33,9 +34,6 @@ class EnrichmentFailure:
     article: Article
     error_type: str
     message: str
-
-
-DATELINE_DASHES = frozenset({"—", "–", "-", "--"})
 
 
 @Language.component("newswire_paragraphs")
@@ -69,7 +67,7 @@ def dateline_end(doc: Doc, start: int, *, longest: int = 12) -> int | None:
         return None
     seen_comma = False
     for token in doc[start + 1 : start + longest]:
-        if token.text in DATELINE_DASHES:
+        if token.text in DASHES:
             return token.i + 1 if seen_comma else None
         if "\n" in token.text:
             return None
@@ -113,13 +111,28 @@ class Enrichment:
 
 
 def enrich(
-    nlp: Language, articles: Sequence[Article], *, model: str, batch_size: int = 32
+    nlp: Language,
+    articles: Sequence[Article],
+    *,
+    model: str,
+    batch_size: int = 32,
+    attributions: Attributions = "statements",
 ) -> list[EnrichedArticle | EnrichmentFailure]:
-    """Enrich articles in order; one that makes the pipeline raise becomes an EnrichmentFailure."""
-    return enrich_timed(nlp, articles, model=model, batch_size=batch_size).results
+    """Enrich articles in order; one that makes the pipeline raise becomes an EnrichmentFailure.
+
+    `attributions` picks the quotes: "statements", or "all" (also thoughts).
+    """
+    return enrich_timed(nlp, articles, model=model, batch_size=batch_size, attributions=attributions).results
 
 
-def enrich_timed(nlp: Language, articles: Sequence[Article], *, model: str, batch_size: int = 32) -> Enrichment:
+def enrich_timed(
+    nlp: Language,
+    articles: Sequence[Article],
+    *,
+    model: str,
+    batch_size: int = 32,
+    attributions: Attributions = "statements",
+) -> Enrichment:
     """enrich(), also reporting the time spent in spaCy and in our own extraction."""
     if not articles:
         return Enrichment([])
@@ -127,7 +140,11 @@ def enrich_timed(nlp: Language, articles: Sequence[Article], *, model: str, batc
     try:
         docs = list(nlp.pipe((a.body for a in articles), batch_size=batch_size))
     except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
-        one_by_one = [result for article in articles for result in _enrich_one(nlp, article, model=model)]
+        one_by_one = [
+            result
+            for article in articles
+            for result in _enrich_one(nlp, article, model=model, attributions=attributions)
+        ]
         return Enrichment(one_by_one, parse_seconds=time.perf_counter() - started)
     parse_seconds = time.perf_counter() - started
     per_article_ms = parse_seconds * 1000 / len(articles)
@@ -135,27 +152,32 @@ def enrich_timed(nlp: Language, articles: Sequence[Article], *, model: str, batc
     started = time.perf_counter()
     results: list[EnrichedArticle | EnrichmentFailure] = []
     for article, doc in zip(articles, docs, strict=True):
-        results.append(_assemble(article, doc, model=model, version=version, parse_ms=per_article_ms))
+        results.append(
+            _assemble(article, doc, model=model, version=version, parse_ms=per_article_ms, attributions=attributions)
+        )
     return Enrichment(results, parse_seconds, time.perf_counter() - started)
 
 
-def _enrich_one(nlp: Language, article: Article, *, model: str) -> list[EnrichedArticle | EnrichmentFailure]:
+def _enrich_one(
+    nlp: Language, article: Article, *, model: str, attributions: Attributions
+) -> list[EnrichedArticle | EnrichmentFailure]:
     started = time.perf_counter()
     try:
         doc = nlp(article.body)
     except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
         return [EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])]
     parse_ms = (time.perf_counter() - started) * 1000
-    return [_assemble(article, doc, model=model, version=pipeline_version(nlp), parse_ms=parse_ms)]
+    version = pipeline_version(nlp)
+    return [_assemble(article, doc, model=model, version=version, parse_ms=parse_ms, attributions=attributions)]
 
 
 def _assemble(
-    article: Article, doc: spacy.tokens.Doc, *, model: str, version: str, parse_ms: float
+    article: Article, doc: spacy.tokens.Doc, *, model: str, version: str, parse_ms: float, attributions: Attributions
 ) -> EnrichedArticle | EnrichmentFailure:
     started = time.perf_counter()
     try:
         entities = extract_entities(doc, headline=article.headline)
-        quotes = extract_quotes(doc, article_id=article.id)
+        quotes = extract_quotes(doc, article_id=article.id, attributions=attributions)
     except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
         return EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])
     extract_ms = (time.perf_counter() - started) * 1000

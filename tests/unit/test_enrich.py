@@ -137,3 +137,13 @@ def test_one_failing_article_does_not_sink_the_batch(nlp: Language) -> None:
 def test_odd_text_is_enriched_not_raised(nlp: Language, body: str) -> None:
     [result] = enrich(nlp, [Article(id="odd", body=body)], model=MODEL)
     assert isinstance(result, EnrichedArticle)
+
+
+def test_attributions_setting_picks_statements_or_all(nlp: Language) -> None:
+    body = "The minister said the budget would balance by 2027. Investors fear that rates will rise again."
+    article = Article(id="acts", body=body)
+    [statements] = enrich(nlp, [article], model=MODEL)
+    [everything] = enrich(nlp, [article], model=MODEL, attributions="all")
+    assert isinstance(statements, EnrichedArticle) and isinstance(everything, EnrichedArticle)
+    assert [(q.act, q.cue and q.cue.text) for q in statements.quotes] == [("statement", "said")]
+    assert [(q.act, q.cue and q.cue.text) for q in everything.quotes] == [("statement", "said"), ("thought", "fear")]

@@ -66,6 +66,26 @@ def test_quotes_runs_the_enrichment_on_the_sample_gold() -> None:
     assert (figures["P"], figures["R"], figures["speaker"], figures["name_strict"]) == (100.0, 100.0, 100.0, 100.0)
 
 
+def test_quotes_attributions_reach_the_enrichment() -> None:
+    # The Leeds seed's gold holds statements only; with all attributions, its fear and its
+    # unrealised speech are published too, as thoughts, and count as spurious.
+    gold = str(DATA / "leeds-bus-drivers-strike.gold.json")
+    statements = orjson.loads(newswire("eval", "quotes", gold, "--json").stdout)["0.8"]
+    everything = newswire("eval", "quotes", gold, "--attributions", "all", "--json")
+    assert everything.returncode == 0, everything.stderr
+    figures = orjson.loads(everything.stdout)["0.8"]
+    assert (statements["P"], statements["R"]) == (100.0, 100.0)
+    assert figures["R"] == 100.0 and figures["P"] < 100.0
+
+
+def test_attributions_apply_only_when_the_enrichment_runs_here(tmp_path: Path) -> None:
+    (tmp_path / "pred.jsonl").write_bytes(b"")
+    gold = str(DATA / "kremlin-palmyra.gold.json")
+    result = newswire("eval", "quotes", gold, "--pred", str(tmp_path / "pred.jsonl"), "--attributions", "all")
+    assert result.returncode == 2
+    assert b"--attributions" in result.stderr
+
+
 def test_entities_scores_a_conll_file(tmp_path: Path) -> None:
     lines = "-DOCSTART- O\n\nAngela B-PER\nMerkel I-PER\nvisited O\nParis B-LOC\non O\nMonday O\n. O\n"
     (tmp_path / "gold.txt").write_text(lines, "utf-8")

@@ -66,6 +66,7 @@ def test_one_quote_event_per_quote_with_the_article_context() -> None:
         "said",
     )
     assert (first.article_id, first.headline, first.url) == ("a1", "H", "https://x/1")
+    assert (first.kind, first.act) == ("direct", "statement")
 
 
 def test_one_entity_event_per_canonical_entity_with_the_article_context() -> None:

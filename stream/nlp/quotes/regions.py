@@ -8,25 +8,32 @@ else a lone quote that may continue the statement before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
-from stream.nlp.cues import cue_offsets, find_subject, is_reporting_verb, subject_before, token_span_offsets
-from stream.nlp.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
-from stream.nlp.marks import Region
+from stream.nlp.lexicon import ADDRESSING_VERBS, CLOSING_TOKENS, OPENING_TOKENS, SENTENCE_END
+from stream.nlp.quotes.colons import colon_attribution, headed_name, introducing_sentence
+from stream.nlp.quotes.grammar import (
+    act_of,
+    cue_offsets,
+    find_subject,
+    is_reporting_verb,
+    lemma,
+    subject_before,
+    token_span_offsets,
+)
+from stream.nlp.quotes.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
+from stream.nlp.quotes.marks import ALL_MARKS, SINGLE_MARKS, Region
 
 ADJACENT_WINDOW = 12
 MIN_LONE_QUOTE_WORDS = 6
 MAX_COLON_LEAD_WORDS = 8
 MAX_COLON_SENTENCE_WORDS = 40
-OPENING_TOKENS = frozenset({"“", '"', "„", "«", "''", "``"})
-CLOSING_TOKENS = frozenset({"”", '"', "»", "''", "’"})
-SENTENCE_END = frozenset({".", "!", "?", ";"})
 # A verb linked this way to a verb before the quote continues that verb's clause.
 CLAUSE_LINKS = frozenset({"conj", "advcl", "xcomp"})
 # Children that give a verb a statement of its own ("warned of ...", "added that ...").
 OWN_CONTENT_DEPS = frozenset({"ccomp"})
-# Verbs whose object is the listener ('"X." he told reporters'), not the statement.
-ADDRESSING_VERBS = frozenset({"tell", "ask", "inform", "assure", "remind", "warn", "urge", "answer"})
 # A modifier before the subject ("In a later speech, she warned") opens a sentence of its own.
 FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
 
@@ -80,7 +87,7 @@ def _opens_own_statement(layout: Layout, verb: Token, begin: int) -> bool:
         return False
     if verb.dep_ in ("csubj", "csubjpass") or any(c.dep_ in OWN_CONTENT_DEPS for c in verb.children):
         return True
-    if verb.lemma_ not in ADDRESSING_VERBS and any(c.dep_ == "dobj" for c in verb.children):
+    if lemma(verb) not in ADDRESSING_VERBS and any(c.dep_ == "dobj" for c in verb.children):
         # "The star then recalled an incident": the object is what is said, not this quote.
         return True
     if any(layout.in_quote(t) for t in sentence):
@@ -142,7 +149,7 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
             if _belongs_before(layout, token, begin) or _opens_own_statement(layout, token, begin):
                 return None
             speaker = _verb_speaker(layout, token, begin, i - 1)
-            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker)
+            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker, act=act_of(token))
         seen += 1
         if seen > ADJACENT_WINDOW:
             return None
@@ -165,7 +172,7 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
         return None
     doc = layout.doc
     if lead.text == ":":
-        named = _headed_name(layout, lead)
+        named = headed_name(layout, lead)
         if named is not None:
             return Attribution("direct", region.start, region.end, (lead.idx, lead.idx + 1), named)
     # "X said:" may close the paragraph before a quote that fills the next one.
@@ -179,73 +186,15 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
             break
         if is_reporting_verb(token):
             speaker = _verb_speaker(layout, token, token.i + 1, lead.i - 1)
-            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker)
+            return Attribution("direct", region.start, region.end, cue_offsets(token), speaker, act=act_of(token))
         seen += is_word(token)
         if seen > window:
             break
     if lead.text == ":" and 0 < seen <= MAX_COLON_LEAD_WORDS:
-        return _colon_attribution(layout, region, lead)
+        return colon_attribution(layout, region, lead)
     if lead.text == ":":
-        return _introducing_sentence(layout, region, lead)
+        return introducing_sentence(layout, region, lead)
     return None
-
-
-NOT_SPEAKERS = frozenset({"it", "there", "this", "here", "that", "these", "what"})
-
-
-def _introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attribution | None:
-    """'X released the following statement: "..."': the main verb of the sentence the
-    colon closes is the cue, and its subject speaks."""
-    verb = colon.sent.root
-    if verb.i >= colon.i or verb.pos_ not in ("VERB", "AUX") or layout.in_quote(verb):
-        return None
-    subject = find_subject(verb)
-    if subject is None or subject.lower_ in NOT_SPEAKERS or subject.pos_ not in SPEAKER_POS:
-        return None
-    speaker = speaker_range(layout, subject, cue=verb)
-    if speaker is None:
-        return None
-    return Attribution("direct", region.start, region.end, cue_offsets(verb), speaker)
-
-
-DASHES = frozenset({"-", "–", "—", "--"})
-NAME_JOINERS = frozenset({"and", "&", ".", ","})
-MAX_HEADED_NAME_TOKENS = 8
-
-
-def _headed_name(layout: Layout, colon: Token) -> tuple[int, int] | None:
-    """'HEADLINE - Jane Roe and John Doe: "..."', 'More from Roe: "..."': a run of proper
-    names between a dash, a line start or "from" and the colon speaks, however long the lead."""
-    doc = layout.doc
-    i = colon.i - 1
-    while i >= 0 and colon.i - i <= MAX_HEADED_NAME_TOKENS and not layout.in_quote(doc[i]):
-        token = doc[i]
-        if token.pos_ != "PROPN" and not (token.lower_ in NAME_JOINERS and i < colon.i - 1):
-            break
-        i -= 1
-    first = i + 1
-    if first >= colon.i or doc[first].pos_ != "PROPN" or doc[colon.i - 1].pos_ != "PROPN":
-        return None
-    if i < 0 or "\n" in doc[i].text or doc[i].text in DASHES or doc[i].lower_ == "from":
-        return first, colon.i - 1
-    return None
-
-
-def _colon_attribution(layout: Layout, region: Region, colon: Token) -> Attribution | None:
-    """'HuffPollster: "..."', 'More from Jones: "..."': the noun before the colon speaks."""
-    doc = layout.doc
-    if colon.i == 0:
-        return None
-    name = doc[colon.i - 1]
-    if name.pos_ not in ("PROPN", "NOUN") or layout.in_quote(name):
-        return None
-    first = name.i
-    while first > 0 and doc[first - 1].pos_ in ("PROPN", "DET", "ADJ") and not layout.in_quote(doc[first - 1]):
-        if "\n" in doc[first - 1].text:
-            break
-        first -= 1
-    cue = (colon.idx, colon.idx + 1)
-    return Attribution("direct", region.start, region.end, cue, (first, name.i))
 
 
 MAX_VERB_HOPS = 4
@@ -325,24 +274,54 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
         return None
     start, stop = token_span_offsets(doc, first, last)
     start, stop = min(start, region.start), max(stop, region.end)
-    return Attribution("mixed", start, stop, cue_offsets(verb), speaker_range(layout, subject, cue=verb))
+    speaker = speaker_range(layout, subject, cue=verb)
+    return Attribution("mixed", start, stop, cue_offsets(verb), speaker, act=act_of(verb, subject=subject))
 
 
 def _opens_paragraph(text: str, region: Region) -> bool:
     return region.start <= 1 or text[: region.start - 1].rstrip(" \t").endswith("\n")
 
 
+def _goes_on_after_cue(layout: Layout, region: Region) -> bool:
+    """'"X," Kaine said. "Y."': a quote after the sentence that attributed the quote before it."""
+    index = layout.region_at(region.start)
+    if index < 1:
+        return False
+    gap = layout.text[layout.regions[index - 1].end : region.start]
+    if "\n" in gap or len(gap.split()) > ADJACENT_WINDOW:
+        return False
+    return gap.rstrip(" " + "".join(ALL_MARKS | SINGLE_MARKS)).endswith(".")
+
+
 def lone_quote(layout: Layout, region: Region) -> Attribution | None:
-    """A quote with no cue of its own, kept when it reads as a statement."""
+    """A quote with no cue of its own, kept when it reads as a statement: long enough,
+    opening a paragraph, or going on right after an attributed quote."""
     words = len(layout.text[region.start : region.end].split())
-    if words < 3 or (words < MIN_LONE_QUOTE_WORDS and not _opens_paragraph(layout.text, region)):
+    if words < 3:
+        return None
+    if words < MIN_LONE_QUOTE_WORDS and not (
+        _opens_paragraph(layout.text, region) or _goes_on_after_cue(layout, region)
+    ):
         return None
     return Attribution("direct", region.start, region.end, None, None, inherits=True)
 
 
-def region_attributions(layout: Layout, claimed: set[int], *, adjacent_only: bool = False) -> list[Attribution]:
+RegionRule = Callable[[Layout, Region], Attribution | None]
+# Tried in order on every region no earlier rule claimed; the first match wins.
+REGION_RULES: tuple[RegionRule, ...] = (cue_after, cue_before, source_credit, embedding_clause, lone_quote)
+
+
+def adjacent_cue_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
+    """Regions with a cue right after the closing mark, before any verb rule runs."""
+    return _apply(layout, claimed, (cue_after,))
+
+
+def region_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """Attributions for every region not in `claimed` (which is updated)."""
-    rules = (cue_after,) if adjacent_only else (cue_after, cue_before, source_credit, embedding_clause, lone_quote)
+    return _apply(layout, claimed, REGION_RULES)
+
+
+def _apply(layout: Layout, claimed: set[int], rules: tuple[RegionRule, ...]) -> list[Attribution]:
     out: list[Attribution] = []
     for index, region in enumerate(layout.regions):
         if index in claimed:

@@ -4,39 +4,74 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-# Verbs that introduce what someone said, wrote or holds to be true.
-REPORTING_VERBS = frozenset(
-    """
-    say tell add announce claim state note insist warn explain argue report write
-    suggest acknowledge admit confirm deny declare assert reply respond answer ask
-    recall observe predict promise vow pledge urge stress emphasize emphasise point
-    complain concede contend maintain reiterate remark reveal testify tweet post
-    caution exclaim joke quip counter charge allege indicate signal conclude agree
-    disclose mention comment boast brag recount scoff shout told wonder believe think
-    feel fear hope worry expect estimate acknowledge admit blast slam praise accuse
-    announce declare demand propose recommend speculate tout lament grumble
-    whisper yell cry muse opine reason inform assure remind show find conclude
-    decide learn hear read understand know realize realise guess suspect doubt
-    figure imply hint insinuate clarify elaborate continue go bark snap retort boom
-    thunder chant scream holler mutter murmur sigh read proclaim plead beg quote cite
-    rule determine interject interrupt shoot fire echo pen
-    confess mock beam scold chide gush crow fume rant recite rave taunt tease deadpan marvel
-    """.split()
+from stream.models import Act
+from stream.nlp.lexicon import (
+    EVIDENCE_NOUNS,
+    EVIDENCE_VERBS,
+    MODALS,
+    NAMING_VERBS,
+    NON_SPEAKERS,
+    QUESTION_VERBS,
+    QUESTION_WORDS,
+    REPORTING_VERBS,
+    SPEECH_VERBS,
+    UNREALISING_VERBS,
 )
-
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
 # Relations through which a subjectless cue ("..., saying", "and added") borrows a subject.
 SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp", "prep"})
-# Relative pronouns ("who said") do speak; their antecedent gives the name.
-NON_SPEAKERS = frozenset({"this", "there", "what"})
 SUBJECT_SKIP_POS = frozenset({"PUNCT", "ADV", "AUX", "PART"})
+
+
+def lemma(token: Token) -> str:
+    """The token's lower-case lemma: every rule looks lemmas up through here."""
+    return token.lemma_.lower()
 
 
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS
+    return token.pos_ in ("VERB", "AUX") and lemma(token) in REPORTING_VERBS
+
+
+def act_of(verb: Token, *, subject: Token | None = None) -> Act:
+    """Whether `verb` reports a statement or a thought.
+
+    A speech verb states, unless it presents evidence and no one speaks ("a review
+    of the data suggests"); any other verb reports a thought or a description.
+    """
+    word = lemma(verb)
+    if verb.lower_ == "according" or word in NAMING_VERBS:
+        return "statement"
+    if word not in SPEECH_VERBS:
+        return "thought"
+    if word in EVIDENCE_VERBS and subject is not None and lemma(subject) in EVIDENCE_NOUNS:
+        return "thought"
+    return "statement"
+
+
+def is_unrealised(verb: Token) -> bool:
+    """True for speech that did not or may not happen: "did not say", "declined to say",
+    "would not comment", "will argue", "wants to know"."""
+    head = verb.head
+    if _negated_or_modal(verb):
+        return True
+    if verb.dep_ != "xcomp" or head.i == verb.i:
+        return False
+    return lemma(head) in UNREALISING_VERBS or _negated_or_modal(head)
+
+
+def _negated_or_modal(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ == "aux" and lemma(c) in MODALS) for c in verb.children if c.i < verb.i)
+
+
+def is_question(clause: Token) -> bool:
+    """True for a clause that asks ("whether X", "if X", "what X"): the question put, not a statement."""
+    first = clause.left_edge
+    return first.lower_ in QUESTION_WORDS or any(
+        c.dep_ == "mark" and c.lower_ in QUESTION_WORDS for c in clause.children
+    )
 
 
 def content_clause(verb: Token) -> Token | None:
@@ -50,13 +85,9 @@ def content_clause(verb: Token) -> Token | None:
     return after[0] if after else clauses[0] if clauses else None
 
 
-# Verbs whose 'if'/'whether' clause is the question put ("Asked if he agreed, ...").
-QUESTION_VERBS = frozenset({"ask", "wonder", "question", "inquire"})
-
-
 def _is_question(verb: Token, child: Token) -> bool:
     """True for the 'if'/'whether' clause of a question verb, which the parse calls an adverbial."""
-    if child.dep_ != "advcl" or verb.lemma_.lower() not in QUESTION_VERBS:
+    if child.dep_ != "advcl" or lemma(verb) not in QUESTION_VERBS:
         return False
     return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in child.children)
 
