@@ -12,8 +12,8 @@ from stream.settings import Settings
 async def create_topics(settings: Settings) -> list[tuple[str, bool]]:
     """Create any missing topic; return (name, created) for each of the service's topics."""
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))
-    await admin.start()
     try:
+        await admin.start()
         existing = set(await admin.list_topics())
         names = [*settings.topics, settings.fingerprints_topic]
         missing = [name for name in names if name not in existing]

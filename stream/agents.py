@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 
 import faust
 import orjson
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from faust.types import EventT as FaustEvent
 
 from stream import metrics
-from stream.app import Topics
+from stream.app import PRODUCER_MAX_REQUEST_BYTES, Topics
 from stream.codec import decode_article
 from stream.errors import ArticleError
 from stream.events import dead_letter
@@ -94,6 +95,7 @@ class Routed:
     dead: Counter[str] = field(default_factory=Counter)
     versions: Counter[str] = field(default_factory=Counter)
     lineage: Counter[str] = field(default_factory=Counter)
+    failed_stages: Counter[str] = field(default_factory=Counter)
 
     def add_dead_letter(self, letter: DeadLetter) -> None:
         self.messages.append(dead_letter_message(letter))
@@ -126,6 +128,7 @@ def route_batch(
     for result, item in zip(enrichment.results, decoded, strict=True):
         letter: DeadLetter | None = None
         if isinstance(result, EnrichmentFailure):
+            routed.failed_stages[result.stage] += 1
             letter = failure_letter(item.value, item.source, result)
         else:
             article_id = result.article_id
@@ -136,7 +139,9 @@ def route_batch(
                 state = article_state_from_dict(stored) if stored is not None else None
             version = resolve_version(result.version, result.published_at, item.source.timestamp_ms)
             step = advance(state, result, version=version, now_ms=now_ms, partition=item.source.partition)
-            messages, letter = article_messages(result, step, version=version, source=item.source, value=item.value)
+            messages, letter = article_messages(
+                result, step, version=version, source=item.source, value=item.value, fits=fits_in_request
+            )
             if letter is None:
                 routed.messages += messages
                 routed.versions[step.outcome] += 1
@@ -147,6 +152,12 @@ def route_batch(
         if letter is not None:
             routed.add_dead_letter(letter)
     return routed
+
+
+def fits_in_request(key: bytes, value: bytes) -> bool:
+    """True when the producer accepts this record: aiokafka's own size estimate against its configured maximum."""
+    size: int = DefaultRecordBatchBuilder.estimate_size_in_bytes(key, value, [])
+    return size <= PRODUCER_MAX_REQUEST_BYTES
 
 
 async def send_all(messages: Sequence[Message], topics: Topics) -> None:
@@ -274,6 +285,8 @@ def record_metrics(batch: PreparedBatch, routed: Routed) -> None:
     metrics.batch_size.observe(len(batch.events))
     for reason, count in routed.dead.items():
         metrics.articles_dead_lettered.labels(reason).inc(count)
+    for stage, count in routed.failed_stages.items():
+        metrics.extraction_failures.labels(stage).inc(count)
     for outcome, count in routed.versions.items():
         metrics.story_versions.labels(outcome).inc(count)
     for output, count in Counter(message.output for message in routed.messages).items():

@@ -11,6 +11,11 @@ import faust
 from stream.kafka import ssl_context
 from stream.settings import Settings
 
+# The largest produce request, and so the largest record, the producer sends
+# (Faust's and aiokafka's producer_max_request_size); the broker's default
+# message.max.bytes (1048588) is above it.
+PRODUCER_MAX_REQUEST_BYTES = 1_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class Topics:
@@ -29,14 +34,21 @@ class Topics:
 
 
 def create_app(settings: Settings) -> faust.App:
-    """A Faust app whose topics carry raw bytes: orjson runs at our own edges."""
+    """A Faust app whose topics carry raw bytes: orjson runs at our own edges.
+
+    `env={}`: Faust would otherwise read un-prefixed variables (PRODUCER_ACKS,
+    BROKER_URL, WEB_PORT, ...) over these arguments; the settings come from
+    `Settings` alone.
+    """
     return faust.App(
         settings.group_id,
+        env={},
         broker=[f"kafka://{server.strip()}" for server in settings.bootstrap_servers.split(",")],
         broker_credentials=_credentials(settings),
         key_serializer="raw",
         value_serializer="raw",
         producer_acks=-1,
+        producer_max_request_size=PRODUCER_MAX_REQUEST_BYTES,
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         consumer_auto_offset_reset="earliest",

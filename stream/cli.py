@@ -6,15 +6,17 @@ import argparse
 import asyncio
 import logging
 import os
+import ssl
 import sys
 from collections.abc import Sequence
 
 from aiokafka.errors import KafkaError
 
 from stream import __version__
-from stream.errors import ArticleError, NewswireError
+from stream.errors import ArticleError, InputError, NewswireError
 from stream.evaluation.cli import add_eval_command
-from stream.settings import Settings, describe
+from stream.logs import configure_logging
+from stream.settings import Settings, describe, warn_unknown_variables
 
 DESCRIPTION = """\
 Enrich news articles with named entities and quoted statements.
@@ -25,13 +27,33 @@ per article, one event per quote and dead letters for input it cannot use.
 against gold annotations.
 """
 
+EXIT_CODES = """exit status:
+  0    success
+  1    a service could not be reached or refused us (Kafka: unreachable, TLS or login failure)
+  2    bad usage or input: an unknown option, a bad NEWSWIRE_* value or model, a file that cannot
+       be read, a record that is not a valid article or that enrichment failed on
+  70   worker only: an unexpected error; the batch in flight was left uncommitted
+  130  interrupted (Ctrl-C)
+"""
+
 
 def settings_help() -> str:
-    lines = ["settings (environment variables):"]
+    lines = [EXIT_CODES, "settings (environment variables):"]
     for name, default, doc in describe():
         shown = f" [{default}]" if default else ""
         lines.append(f"  {name}{shown}\n      {doc}")
     return "\n".join(lines)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,13 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="enrich articles from files and print enriched events as JSON Lines",
         description="Enrich articles without Kafka. PATH is a .json file (an article or a list), "
         "a .jsonl file (one article a line), a plain-text file (one article; the id is the file name) "
-        "or a directory of them; '-' or no PATH reads stdin. Invalid articles are reported on stderr "
-        "and the exit status is 1.",
+        "or a directory of them; '-' or no PATH reads stdin. Each invalid record is reported on stderr "
+        "as 'newswire: FILE:LINE: why', the others are enriched, and the exit status is 2.",
+        epilog=EXIT_CODES,
         formatter_class=formatter,
     )
     enrich.add_argument("paths", nargs="*", metavar="PATH", default=["-"])
     enrich.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
-    enrich.add_argument("--batch-size", type=int, help="articles per nlp.pipe batch (default: NEWSWIRE_BATCH_SIZE)")
+    enrich.add_argument(
+        "--batch-size", type=positive_int, help="articles per nlp.pipe batch (default: NEWSWIRE_BATCH_SIZE)"
+    )
     enrich.add_argument("-o", "--output", help="write events to this file instead of stdout")
     enrich.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     enrich.set_defaults(run=run_enrich)
@@ -72,12 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
         "replay",
         help="produce articles from files to the raw topic",
         description="Send articles to NEWSWIRE_RAW_TOPIC, keyed by article id. PATH as for `enrich`. "
-        "Records are validated first; invalid ones are reported and skipped unless --raw is given.",
+        "Records are validated first; invalid ones are reported and skipped (exit status 2) unless --raw is given.",
+        epilog=EXIT_CODES,
         formatter_class=formatter,
     )
     replay.add_argument("paths", nargs="+", metavar="PATH")
     replay.add_argument("--topic", help="topic to produce to (default: NEWSWIRE_RAW_TOPIC)")
-    replay.add_argument("--repeat", type=int, default=1, help="send the articles this many times (default: 1)")
+    replay.add_argument("--repeat", type=positive_int, default=1, help="send the articles this many times (default: 1)")
     replay.add_argument("--raw", action="store_true", help="send records as they are, without validation")
     replay.set_defaults(run=run_replay)
 
@@ -87,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the raw, enriched, quotes, entities, dead-letter and lineage topics, and the "
         "quote-fingerprint repartition topic, with NEWSWIRE_PARTITIONS partitions and "
         "NEWSWIRE_REPLICATION_FACTOR replicas. Existing topics are left as they are.",
+        epilog=EXIT_CODES,
         formatter_class=formatter,
     )
     topics.set_defaults(run=run_topics)
@@ -98,15 +125,44 @@ def build_parser() -> argparse.ArgumentParser:
         "spaCy nlp.pipe, the offline enrichment path, the full path through the broker at "
         "NEWSWIRE_BOOTSTRAP_SERVERS with 1 and 2 NLP processes, end-to-end latency at half the peak "
         "rate, and peak RSS per process. Start a broker first (deploy/local/bench.sh does).",
+        epilog=EXIT_CODES,
         formatter_class=formatter,
     )
-    bench.add_argument("--articles", type=int, default=400, help="size of the synthetic corpus (default: 400)")
+    bench.add_argument("--articles", type=positive_int, default=400, help="size of the synthetic corpus (default: 400)")
     bench.add_argument("--seeds", nargs="+", default=["seeds"], help="articles to draw paragraphs from")
-    bench.add_argument("--rounds", type=int, default=2, help="measure each path this many times, keep the best")
+    bench.add_argument(
+        "--rounds", type=positive_int, default=2, help="measure each path this many times, keep the best"
+    )
     bench.set_defaults(run=run_bench)
 
     add_eval_command(commands)
     return parser
+
+
+class LastClientError(logging.Handler):
+    """Holds the Kafka client's last error log line instead of printing it.
+
+    aiokafka logs the cause ("certificate verify failed", "Connect call failed")
+    and then raises a generic "Unable to bootstrap"; the command prints both as one line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.message = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.message = record.getMessage()
+
+    def install(self) -> None:
+        client = logging.getLogger("aiokafka")
+        client.addHandler(self)
+        client.propagate = False
+
+
+def kafka_failure(settings: Settings, exc: Exception, cause: str) -> str:
+    text = str(exc)
+    what = text if text.startswith(type(exc).__name__) else f"{type(exc).__name__}: {text}"
+    return f"newswire: Kafka at {settings.bootstrap_servers}: {what}" + (f" ({cause})" if cause else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,13 +172,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewswireError as exc:
         print(f"newswire: {exc}", file=sys.stderr)
         return 2
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    warn_unknown_variables()
+    client_error = LastClientError()
+    if args.command != "worker":  # the worker logs client errors as they come
+        client_error.install()
     try:
         status: int = args.run(args, settings)
     except NewswireError as exc:
         print(f"newswire: {exc}", file=sys.stderr)
         return 2
-    except KafkaError as exc:
-        print(f"newswire: Kafka at {settings.bootstrap_servers}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except (KafkaError, ssl.SSLError) as exc:
+        print(kafka_failure(settings, exc, client_error.message), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -142,13 +203,17 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from stream.codec import encode
     from stream.files import read_articles
     from stream.models import Article
-    from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+    from stream.nlp import EnrichmentFailure, check_model, enrich, load_pipeline
     from stream.progress import progress_bar
 
     model = args.model or settings.model
     batch_size = args.batch_size or settings.batch_size
+    check_model(model)
+    try:
+        output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"{args.output}: {exc.strerror or exc}") from exc
     nlp = load_pipeline(model)
-    output = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
     bar = progress_bar(quiet=args.quiet)
     failed = 0
     batch: list[Article] = []
@@ -158,7 +223,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
         for result in enrich(nlp, batch, model=model, batch_size=batch_size, attributions=settings.attributions):
             if isinstance(result, EnrichmentFailure):
                 failed += 1
-                print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)
+                print(f"newswire: {result.article.id}: {result.describe()}", file=sys.stderr)
             else:
                 output.write(encode(result) + b"\n")
         bar.update(len(batch))
@@ -178,7 +243,7 @@ def run_enrich(args: argparse.Namespace, settings: Settings) -> int:
         bar.close()
         if args.output:
             output.close()
-    return 1 if failed else 0
+    return 2 if failed else 0
 
 
 def run_replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -206,5 +271,4 @@ def run_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
     sys.exit(main())

@@ -6,6 +6,7 @@
     │   ├── SchemaError       JSON that breaks the input contract
     │   └── TooLargeError     message or body over the configured limit
     ├── EnrichmentError       the NLP pipeline raised on a valid article (dead-lettered)
+    ├── InputError            a file given on the command line cannot be read as text
     ├── SettingsError         a NEWSWIRE_* variable has a value we cannot use
     └── EvaluationError       a gold file or corpus `newswire eval` cannot use (exit status 2)
 
@@ -38,6 +39,10 @@ class TooLargeError(ArticleError):
 
 class EnrichmentError(NewswireError):
     reason = "enrichment_failed"
+
+
+class InputError(NewswireError):
+    reason = "input"
 
 
 class SettingsError(NewswireError):

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from stream.codec import article_from_dict
-from stream.errors import ArticleError, InvalidJsonError
+from stream.errors import ArticleError, InputError, InvalidJsonError
 from stream.models import Article
 
 
@@ -20,14 +20,19 @@ def read_records(paths: list[str]) -> Iterator[tuple[str, Any]]:
     `.json` holds one article or a list of them, `.jsonl` one per line, and any
     other file is one plain-text article whose id is the file name's stem.
     A directory stands for the articles directly inside it. A record that is
-    not valid JSON is yielded as an InvalidJsonError for the caller to report.
+    not valid JSON is yielded as an InvalidJsonError for the caller to report
+    (`where` names the file and line); a file that cannot be read as UTF-8 text
+    raises InputError.
     """
     for name in paths:
         if name == "-":
-            yield from _parse_text("<stdin>", sys.stdin.read(), stem="stdin")
+            yield from _parse_text("<stdin>", _decode("<stdin>", sys.stdin.buffer.read()), stem="stdin")
             continue
         path = Path(name)
-        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        try:
+            files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        except OSError as exc:
+            raise InputError(f"{name}: {exc.strerror or exc}") from exc
         for file in files:
             if path.is_dir() and file.suffix not in (".json", ".jsonl", ".txt"):
                 continue
@@ -46,8 +51,26 @@ def read_articles(paths: list[str], *, max_chars: int) -> Iterator[tuple[str, An
             yield where, record, exc
 
 
+def _decode(where: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        raise InputError(f"{where}:{line}: not UTF-8 text (byte 0x{byte} at column {column})") from exc
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from exc
+    return _decode(str(path), data)
+
+
 def _parse_file(path: Path) -> Iterator[tuple[str, Any]]:
-    text = path.read_text("utf-8")
+    text = _read(path)
     if path.suffix == ".jsonl":
         yield from _parse_lines(str(path), text)
     elif path.suffix == ".json":
@@ -75,7 +98,7 @@ def _parse_json(where: str, text: str) -> Iterator[tuple[str, Any]]:
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        yield where, InvalidJsonError(f"{where}: not valid JSON: {exc}")
+        yield f"{where}:{exc.lineno}", InvalidJsonError(f"not valid JSON at column {exc.colno}: {exc.msg}")
         return
     for i, item in enumerate(data if isinstance(data, list) else [data]):
         yield f"{where}[{i}]", item
@@ -88,5 +111,5 @@ def _parse_lines(where: str, text: str) -> Iterator[tuple[str, Any]]:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            record = InvalidJsonError(f"{where}:{number}: not valid JSON: {exc}")
+            record = InvalidJsonError(f"not valid JSON at column {exc.colno}: {exc.msg}")
         yield f"{where}:{number}", record

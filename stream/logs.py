@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "process": record.process,
             "message": record.getMessage(),
         }
         if record.exc_info:
@@ -27,7 +29,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
-    """A logging.config.dictConfig dict for the worker (fmt is "text" or "json")."""
+    """A logging.config.dictConfig dict for every process (fmt is "text" or "json")."""
     formatter: dict[str, Any] = {"()": "stream.logs.JsonFormatter"} if fmt == "json" else {"format": TEXT_FORMAT}
     return {
         "version": 1,
@@ -37,3 +39,9 @@ def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
         "root": {"level": level.upper(), "handlers": ["console"]},
         "loggers": {"aiokafka": {"level": "WARNING"}, "faust": {"level": level.upper()}},
     }
+
+
+def configure_logging(*, level: str, fmt: str) -> None:
+    """Apply the settings' level and format to this process; Python warnings become log lines too."""
+    logging.config.dictConfig(logging_config(level=level, fmt=fmt))
+    logging.captureWarnings(True)

@@ -20,6 +20,11 @@ articles_dead_lettered = Counter(
     "newswire_articles_dead_lettered_total", "Messages sent to the dead-letter topic, by reason.", ["reason"]
 )
 events_produced = Counter("newswire_events_produced_total", "Events acknowledged by the broker, by output.", ["output"])
+extraction_failures = Counter(
+    "newswire_extraction_failures_total",
+    "Articles a stage raised on (stage=parse, entities or quotes); each is dead-lettered.",
+    ["stage"],
+)
 produce_errors = Counter("newswire_produce_errors_total", "Failed attempts to produce a batch's events.")
 
 article_seconds = Histogram(

@@ -10,6 +10,7 @@ for the GIL).
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import threading
@@ -19,8 +20,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from spacy.language import Language
 
+from stream.logs import configure_logging
 from stream.models import Article, Attributions, EnrichedArticle
 from stream.nlp import Enrichment, EnrichmentFailure, enrich_timed, load_pipeline
+
+log = logging.getLogger(__name__)
 
 Result = EnrichedArticle | EnrichmentFailure
 
@@ -28,10 +32,13 @@ _nlp: Language | None = None
 _model = ""
 
 
-def _load(model: str, parent: int) -> None:
+def _load(model: str, parent: int, log_level: str, log_format: str) -> None:
     global _nlp, _model
+    # A spawned process starts with no logging set up: its lines follow the settings too.
+    configure_logging(level=log_level, fmt=log_format)
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     _nlp, _model = load_pipeline(model), model
+    log.info("NLP process %d loaded model %s", os.getpid(), model)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -74,13 +81,23 @@ class EnrichPool:
     """Enrichment in worker processes (or a thread), awaited from the event loop."""
 
     def __init__(
-        self, *, model: str, processes: int, batch_size: int, attributions: Attributions = "statements"
+        self,
+        *,
+        model: str,
+        processes: int,
+        batch_size: int,
+        attributions: Attributions = "statements",
+        log_level: str = "info",
+        log_format: str = "text",
     ) -> None:
         self.model = model
         self.processes = processes
         self.batch_size = batch_size
         self.attributions: Attributions = attributions
+        self.log_settings = (log_level, log_format)
         self._executor: Executor | None = None
+        self._loaded = threading.Event()
+        self.closed = False
 
     def start(self) -> None:
         """Start the workers and load the model in each; blocks until all are ready."""
@@ -88,22 +105,28 @@ class EnrichPool:
             global _nlp, _model
             _nlp, _model = load_pipeline(self.model), self.model
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+            self._loaded.set()
             return
         # spawn, not fork: forking a process that runs an event loop and
         # Kafka client threads is unsafe.
         context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=_load, initargs=(self.model, os.getpid())
+            max_workers=self.processes,
+            mp_context=context,
+            initializer=_load,
+            initargs=(self.model, os.getpid(), *self.log_settings),
         )
         warmups = [
             self._executor.submit(_enrich_chunk, [], self.batch_size, self.attributions) for _ in range(self.processes)
         ]
         for future in warmups:
             future.result()
+        self._loaded.set()
 
     @property
     def ready(self) -> bool:
-        return self._executor is not None
+        """True once the model is loaded in every process."""
+        return self._loaded.is_set()
 
     async def enrich(self, articles: Sequence[Article]) -> Enrichment:
         """Enrich articles off the loop; results come back in input order.
@@ -112,6 +135,9 @@ class EnrichPool:
         """
         if not articles:
             return Enrichment([])
+        if not self._loaded.is_set():
+            # The worker loads the model in the background, so /readyz can answer meanwhile.
+            await asyncio.to_thread(self._loaded.wait)
         if self._executor is None:
             raise RuntimeError("EnrichPool.start() was not called")
         loop = asyncio.get_running_loop()
@@ -129,6 +155,8 @@ class EnrichPool:
         return Enrichment(results, parse_seconds, extract_seconds)
 
     def close(self) -> None:
+        self.closed = True
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            self._loaded.clear()

@@ -14,7 +14,7 @@ from stream.settings import Settings
 
 
 async def replay(settings: Settings, paths: list[str], *, topic: str | None, repeat: int, validate: bool) -> int:
-    """Send every article in `paths` (`repeat` times), keyed by id; 1 if any was skipped."""
+    """Send every article in `paths` (`repeat` times), keyed by id; 2 if any was skipped."""
     records, skipped = [], 0
     for where, record, checked in read_articles(paths, max_chars=settings.max_body_chars):
         # --raw sends even records that break the contract, but never unparseable text.
@@ -24,8 +24,8 @@ async def replay(settings: Settings, paths: list[str], *, topic: str | None, rep
             continue
         records.append(record)
     producer = AIOKafkaProducer(**aiokafka_options(settings), acks="all", enable_idempotence=True)
-    await producer.start()
     try:
+        await producer.start()  # inside the try: a failed start must still close the client
         for _ in range(repeat):
             for record in records:
                 key = record.get("id") if isinstance(record, dict) else None
@@ -38,4 +38,4 @@ async def replay(settings: Settings, paths: list[str], *, topic: str | None, rep
     finally:
         await producer.stop()
     print(f"sent {len(records) * repeat} articles to {topic or settings.raw_topic}", file=sys.stderr)
-    return 1 if skipped else 0
+    return 2 if skipped else 0

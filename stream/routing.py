@@ -6,6 +6,7 @@ The agents hand these messages to the producer as they are; the output names
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from stream.codec import encode
@@ -15,9 +16,6 @@ from stream.lineage import LineageEvent
 from stream.models import DeadLetter, EnrichedArticle, SourceRecord
 from stream.nlp import EnrichmentFailure
 from stream.versions import Version, VersionStep
-
-# aiokafka's default max_request_size (1 MiB) less room for the record's overhead.
-MAX_EVENT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,28 +40,36 @@ def failure_letter(value: bytes, source: SourceRecord, failure: EnrichmentFailur
         value,
         reason=EnrichmentError.reason,
         error=failure.error_type,
-        message=failure.message,
+        message=failure.describe(),
         source=source,
         article_id=failure.article.id,
     )
 
 
 def article_messages(
-    event: EnrichedArticle, step: VersionStep, *, version: Version | None, source: SourceRecord, value: bytes
+    event: EnrichedArticle,
+    step: VersionStep,
+    *,
+    version: Version | None,
+    source: SourceRecord,
+    value: bytes,
+    fits: Callable[[bytes, bytes], bool],
 ) -> tuple[list[Message], DeadLetter | None]:
     """The enriched event (with its versions), quote changes, entities and fingerprint occurrences.
 
-    An enriched event too large for a Kafka message is a dead letter instead:
-    the producer would refuse it on every retry and stall the stream.
+    An enriched event for which `fits(key, value)` is false (too large for the
+    producer's request) is a dead letter instead: the producer would refuse it
+    on every retry and stall the stream.
     """
     versioned = replace(event, version=version, previous_version=step.previous_version)
     enriched = encode(versioned)
-    if len(enriched) > MAX_EVENT_BYTES:
+    if not fits(event.article_id.encode(), enriched):
         letter = dead_letter(
             value,
             reason=TooLargeError.reason,
             error="EventTooLargeError",
-            message=f"the enriched event is {len(enriched)} bytes, over the {MAX_EVENT_BYTES} a Kafka message holds",
+            message=f"the enriched event is {len(enriched)} bytes; with its key and record overhead it is over "
+            "the producer's request limit",
             source=source,
             article_id=event.article_id,
         )

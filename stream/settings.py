@@ -7,12 +7,17 @@ once at the edge (the CLI) and the values are passed down from there.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from stream.errors import SettingsError
 from stream.models import Attributions
+
+log = logging.getLogger(__name__)
 
 PREFIX = "NEWSWIRE_"
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
@@ -20,17 +25,35 @@ SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 ATTRIBUTIONS = ("statements", "all")
 
 
-class Secret(str):
-    """A string that never shows its value in repr(), logs or tracebacks."""
+class Secret:
+    """A value that is not a string: it shows as asterisks and only `reveal()` gives it out.
 
-    def __repr__(self) -> str:
-        return "Secret('**********')" if self else "Secret('')"
+    Not a `str` subclass, so `secret + ""`, `secret.encode()` or an f-string can
+    never leak the plaintext by accident.
+    """
 
-    def __str__(self) -> str:
-        return "**********" if self else ""
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
 
     def reveal(self) -> str:
-        return str.__str__(self)
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    def __str__(self) -> str:
+        return "**********" if self._value else ""
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -178,6 +201,47 @@ class Settings:
     def fingerprints_topic(self) -> str:
         """The internal repartition topic: quote occurrences keyed by fingerprint, named after the group."""
         return f"{self.group_id}-quote-fingerprints"
+
+
+# What Kubernetes injects for a Service named `newswire` (or `newswire-x`) unless the
+# pod sets `enableServiceLinks: false`: NEWSWIRE_SERVICE_HOST, NEWSWIRE_SERVICE_PORT(_NAME),
+# NEWSWIRE_PORT=tcp://10.0.0.1:6066, NEWSWIRE_PORT_6066_TCP(_PROTO|_PORT|_ADDR).
+SERVICE_LINK_NAME = re.compile(
+    r"NEWSWIRE_(?:\w+_)?(?:SERVICE_HOST|SERVICE_PORT(?:_\w+)?|PORT_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)"
+)
+SERVICE_LINK_URL = re.compile(r"(?:tcp|udp|sctp)://[\w.:\[\]-]+:\d+")
+
+_warned: set[str] = set()
+
+
+def is_service_link(name: str, value: str) -> bool:
+    """True for the variables Kubernetes injects for a Service whose name starts with `newswire`."""
+    if SERVICE_LINK_NAME.fullmatch(name):
+        return True
+    return name.endswith("_PORT") and SERVICE_LINK_URL.fullmatch(value) is not None
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """`NEWSWIRE_*` variables that are neither a setting nor a Kubernetes service link, sorted."""
+    env = os.environ if environ is None else environ
+    known = {PREFIX + f.name.upper() for f in fields(Settings)}
+    return sorted(
+        name
+        for name, value in env.items()
+        if name.startswith(PREFIX) and name not in known and not is_service_link(name, value)
+    )
+
+
+def warn_unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Log one warning per unknown `NEWSWIRE_*` variable (once per process): a typo must not pass silently."""
+    known = [f.name.upper() for f in fields(Settings)]
+    fresh = [name for name in unknown_variables(environ) if name not in _warned]
+    for name in fresh:
+        _warned.add(name)
+        close = difflib.get_close_matches(name.removeprefix(PREFIX), known, n=1, cutoff=0.8)
+        hint = f"; did you mean {PREFIX}{close[0]}?" if close else ""
+        log.warning("unknown setting %s is ignored%s", name, hint)
+    return fresh
 
 
 def describe() -> list[tuple[str, str, str]]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-import logging.config
+import os
+import threading
 
 import faust
 
 from stream import monitor
 from stream.agents import register_agents
 from stream.app import create_app, declare_topics
-from stream.logs import logging_config
+from stream.logs import configure_logging, logging_config
+from stream.nlp import check_model
 from stream.pool import EnrichPool
 from stream.settings import Settings
 from stream.state import declare_tables, install_state
@@ -19,12 +21,15 @@ log = logging.getLogger(__name__)
 
 
 def run(settings: Settings) -> int:
-    """Load the model, then run the Faust worker until it is stopped."""
+    """Run the Faust worker until it is stopped; the model loads beside it, so /readyz answers 503 meanwhile."""
+    check_model(settings.model)
     pool = EnrichPool(
         model=settings.model,
         processes=settings.processes,
         batch_size=settings.batch_size,
         attributions=settings.attributions,
+        log_level=settings.log_level,
+        log_format=settings.log_format,
     )
     app = create_app(settings)
     topics = declare_topics(app, settings)
@@ -32,9 +37,10 @@ def run(settings: Settings) -> int:
     register_agents(app, topics, tables, pool, settings)
     install_state(app, tables, settings)
     monitor.install(app, pool, settings)
-    logging.config.dictConfig(logging_config(level=settings.log_level, fmt=settings.log_format))
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+
     log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))
-    pool.start()
+    threading.Thread(target=load_or_exit, args=(pool,), name="model-loader", daemon=True).start()
     try:
         worker = faust.Worker(
             app,
@@ -46,3 +52,16 @@ def run(settings: Settings) -> int:
     finally:
         pool.close()
     return 0
+
+
+def load_or_exit(pool: EnrichPool) -> None:
+    """Load the model in the pool; a model that cannot load ends the worker with status 1."""
+    try:
+        pool.start()
+    except Exception:
+        if pool.closed:  # stopped while loading: nothing to report
+            return
+        log.critical("could not load model %s; exiting", pool.model, exc_info=True)
+        logging.shutdown()
+        os._exit(1)
+    log.info("model %s loaded", pool.model)

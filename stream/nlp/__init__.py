@@ -1,14 +1,21 @@
 """The pure NLP core: articles in, enriched records out. No Kafka in here.
 
 `enrich()` assembles; the extractors in the submodules compute.
+
+Failure policy, the same for every stage (`parse`, `entities`, `quotes`): an
+exception is never swallowed and never half-applied. The article becomes an
+`EnrichmentFailure` naming the stage, the error type and its message; the
+service counts it (`newswire_extraction_failures_total{stage}`) and
+dead-letters the article; `newswire enrich` reports it and exits 2.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import orjson
 import spacy
@@ -16,7 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from stream import __version__
-from stream.models import Article, Attributions, EnrichedArticle
+from stream.errors import SettingsError
+from stream.models import Article, Attributions, EnrichedArticle, Entity, Quote
 from stream.nlp.entities import extract_entities
 from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
@@ -29,11 +37,29 @@ COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "n
 
 @dataclass(frozen=True, slots=True)
 class EnrichmentFailure:
-    """An article the pipeline raised on; the caller dead-letters it."""
+    """An article a stage (parse, entities, quotes) raised on; the caller counts and dead-letters it."""
 
     article: Article
     error_type: str
     message: str
+    stage: str = "parse"
+
+    def describe(self) -> str:
+        return f"{self.stage} stage failed: {self.error_type}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Extractors:
+    """The extraction stages run on every parsed article; a test can swap one in."""
+
+    entities: Callable[[Doc, Article], list[Entity]]
+    quotes: Callable[[Doc, Article, Attributions], list[Quote]]
+
+
+EXTRACTORS = Extractors(
+    entities=lambda doc, article: extract_entities(doc, headline=article.headline),
+    quotes=lambda doc, article, attributions: extract_quotes(doc, article_id=article.id, attributions=attributions),
+)
 
 
 @Language.component("newswire_paragraphs")
@@ -77,6 +103,13 @@ def dateline_end(doc: Doc, start: int, *, longest: int = 12) -> int | None:
     return None
 
 
+def check_model(model: str) -> None:
+    """Raise SettingsError unless `model` names an installed spaCy pipeline or a directory holding one."""
+    if model.startswith("blank:") or spacy.util.is_package(model) or (Path(model) / "config.cfg").is_file():
+        return
+    raise SettingsError(f"no spaCy pipeline {model!r} is installed (NEWSWIRE_MODEL or --model)")
+
+
 def load_pipeline(model: str) -> Language:
     """Load a spaCy pipeline by package name or path, with unused components left out, and the gazetteer."""
     probe = spacy.load(model)
@@ -117,12 +150,15 @@ def enrich(
     model: str,
     batch_size: int = 32,
     attributions: Attributions = "statements",
+    extractors: Extractors = EXTRACTORS,
 ) -> list[EnrichedArticle | EnrichmentFailure]:
-    """Enrich articles in order; one that makes the pipeline raise becomes an EnrichmentFailure.
+    """Enrich articles in order; one that makes a stage raise becomes an EnrichmentFailure.
 
     `attributions` picks the quotes: "statements", or "all" (also thoughts).
     """
-    return enrich_timed(nlp, articles, model=model, batch_size=batch_size, attributions=attributions).results
+    return enrich_timed(
+        nlp, articles, model=model, batch_size=batch_size, attributions=attributions, extractors=extractors
+    ).results
 
 
 def enrich_timed(
@@ -132,6 +168,7 @@ def enrich_timed(
     model: str,
     batch_size: int = 32,
     attributions: Attributions = "statements",
+    extractors: Extractors = EXTRACTORS,
 ) -> Enrichment:
     """enrich(), also reporting the time spent in spaCy and in our own extraction."""
     if not articles:
@@ -141,9 +178,8 @@ def enrich_timed(
         docs = list(nlp.pipe((a.body for a in articles), batch_size=batch_size))
     except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
         one_by_one = [
-            result
+            _enrich_one(nlp, article, model=model, attributions=attributions, extractors=extractors)
             for article in articles
-            for result in _enrich_one(nlp, article, model=model, attributions=attributions)
         ]
         return Enrichment(one_by_one, parse_seconds=time.perf_counter() - started)
     parse_seconds = time.perf_counter() - started
@@ -153,33 +189,63 @@ def enrich_timed(
     results: list[EnrichedArticle | EnrichmentFailure] = []
     for article, doc in zip(articles, docs, strict=True):
         results.append(
-            _assemble(article, doc, model=model, version=version, parse_ms=per_article_ms, attributions=attributions)
+            _assemble(
+                article,
+                doc,
+                model=model,
+                version=version,
+                parse_ms=per_article_ms,
+                attributions=attributions,
+                extractors=extractors,
+            )
         )
     return Enrichment(results, parse_seconds, time.perf_counter() - started)
 
 
+def _failure(article: Article, stage: str, exc: Exception) -> EnrichmentFailure:
+    return EnrichmentFailure(article, type(exc).__name__, str(exc)[:500], stage)
+
+
 def _enrich_one(
-    nlp: Language, article: Article, *, model: str, attributions: Attributions
-) -> list[EnrichedArticle | EnrichmentFailure]:
-    started = time.perf_counter()
-    try:
-        doc = nlp(article.body)
-    except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
-        return [EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])]
-    parse_ms = (time.perf_counter() - started) * 1000
-    version = pipeline_version(nlp)
-    return [_assemble(article, doc, model=model, version=version, parse_ms=parse_ms, attributions=attributions)]
-
-
-def _assemble(
-    article: Article, doc: spacy.tokens.Doc, *, model: str, version: str, parse_ms: float, attributions: Attributions
+    nlp: Language, article: Article, *, model: str, attributions: Attributions, extractors: Extractors
 ) -> EnrichedArticle | EnrichmentFailure:
     started = time.perf_counter()
     try:
-        entities = extract_entities(doc, headline=article.headline)
-        quotes = extract_quotes(doc, article_id=article.id, attributions=attributions)
-    except Exception as exc:  # noqa: BLE001 - reported as a dead letter, never raised
-        return EnrichmentFailure(article, type(exc).__name__, str(exc)[:500])
+        doc = nlp(article.body)
+    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+        return _failure(article, "parse", exc)
+    parse_ms = (time.perf_counter() - started) * 1000
+    version = pipeline_version(nlp)
+    return _assemble(
+        article,
+        doc,
+        model=model,
+        version=version,
+        parse_ms=parse_ms,
+        attributions=attributions,
+        extractors=extractors,
+    )
+
+
+def _assemble(
+    article: Article,
+    doc: spacy.tokens.Doc,
+    *,
+    model: str,
+    version: str,
+    parse_ms: float,
+    attributions: Attributions,
+    extractors: Extractors,
+) -> EnrichedArticle | EnrichmentFailure:
+    started = time.perf_counter()
+    try:
+        entities = extractors.entities(doc, article)
+    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+        return _failure(article, "entities", exc)
+    try:
+        quotes = extractors.quotes(doc, article, attributions)
+    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+        return _failure(article, "quotes", exc)
     extract_ms = (time.perf_counter() - started) * 1000
     return EnrichedArticle(
         event_id=event_id(article, version),

@@ -22,6 +22,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from ..conftest import service_environ
+
 ROOT = Path(__file__).resolve().parents[2]
 KAFKA_SH = ROOT / "deploy" / "local" / "kafka.sh"
 
@@ -206,7 +208,7 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
         suffix = uuid.uuid4().hex[:8]
         topics = {name: f"test-{suffix}.{name}" for name in ("raw", "enriched", "quotes", "entities", "dlq", "lineage")}
         env = {
-            **os.environ,
+            **service_environ(),
             "NEWSWIRE_BOOTSTRAP_SERVERS": target.bootstrap,
             "NEWSWIRE_RAW_TOPIC": topics["raw"],
             "NEWSWIRE_ENRICHED_TOPIC": topics["enriched"],

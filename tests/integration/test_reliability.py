@@ -5,8 +5,12 @@ Each test reports sent / received / duplicates / lost on stdout (run pytest -s).
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import time
+import urllib.error
+import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -30,6 +34,48 @@ def articles(prefix: str, count: int) -> list[tuple[str, bytes]]:
         body = f"{SENTENCES[i % 4]} {SENTENCES[(i + 1) % 4]} Item {i}."
         out.append((f"{prefix}-{i}", orjson.dumps({"id": f"{prefix}-{i}", "body": body})))
     return out
+
+
+def with_bad_messages(sent: list[tuple[str, bytes]], every: int = 100) -> list[tuple[str, bytes]]:
+    """`sent` with an invalid message, keyed `bad-N`, after every `every` articles: each must be dead-lettered."""
+    out: list[tuple[str, bytes]] = []
+    for i, item in enumerate(sent, start=1):
+        out.append(item)
+        if i % every == 0:
+            out.append((f"bad-{i}", b"{not json " + str(i).encode()))
+    return out
+
+
+def good(sent: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    return [(key, value) for key, value in sent if not key.startswith("bad-")]
+
+
+def check_every_output(worker, sent: list[tuple[str, bytes]], timeout: float = 120) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Every article id has its enriched event, its quotes and entities; every bad message its dead letter.
+
+    Quotes and entities are counted by (article id, quote id / entity name) against what
+    the enriched events list, dead letters by the input key.
+    """
+    articles = good(sent)
+    bad = {key for key, _ in sent if key.startswith("bad-")}
+    wait_for_every_article(worker, articles, timeout)
+    report = tally(articles, worker.consume("enriched", 0, timeout=0))
+    events = {e["article_id"]: e for e in worker.consume("enriched", 0, timeout=0)}
+    quotes = {(article_id, q["id"]) for article_id, e in events.items() for q in e["quotes"]}
+    entities = {(article_id, x["name"]) for article_id, e in events.items() for x in e["entities"]}
+    assert quotes and entities, "the test articles have quotes and entities"
+
+    def outputs() -> tuple[set, set, set]:
+        return (
+            {(q["article_id"], q["quote_id"]) for q in worker.consume("quotes", 0, timeout=0)},
+            {(x["article_id"], x["entity"]) for x in worker.consume("entities", 0, timeout=0)},
+            {d["source"]["key"] for d in worker.consume("dlq", 0, timeout=0)},
+        )
+
+    wait_until(lambda: outputs() == (quotes, entities, bad), timeout)
+    report.update(quotes=len(quotes), entities=len(entities), dead_letters=len(bad))
+    print(report)
+    return report
 
 
 def tally(sent: list[tuple[str, bytes]], events: list[dict]) -> dict[str, int]:
@@ -57,6 +103,25 @@ def wait_until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyp
         time.sleep(0.3)
 
 
+def assigned_partitions(worker) -> int:  # type: ignore[no-untyped-def]
+    """Input partitions the worker holds, as its /readyz reports them."""
+    url = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(json.load(response)["partitions"])
+    except urllib.error.HTTPError as exc:
+        return int(json.load(exc)["partitions"])
+
+
+def enriched_by(worker) -> int:  # type: ignore[no-untyped-def]
+    """Articles this worker process enriched so far, from its batch log lines."""
+    total = 0
+    for line in worker.log.read_text(errors="replace").splitlines():
+        if "batch: consumed=" in line:
+            total += int(line.split(" enriched=", 1)[1].split()[0])
+    return total
+
+
 def wait_for_every_article(worker, sent: list[tuple[str, bytes]], timeout: float = 180) -> None:  # type: ignore[no-untyped-def]
     """Wait until the enriched topic holds an event for every sent article id."""
     wait_until(lambda: worker.count("enriched") >= len(sent), timeout)  # cheap, while the worker is busy
@@ -67,7 +132,7 @@ def wait_for_every_article(worker, sent: list[tuple[str, bytes]], timeout: float
 def test_kill_9_mid_stream_loses_nothing(make_worker) -> None:
     worker = make_worker(batch_size="8")
     worker.start()
-    sent = articles("crash", 1500)
+    sent = with_bad_messages(articles("crash", 1500))
     worker.produce(sent)
     wait_until(lambda: worker.count("enriched") >= 40)
     pool = worker.children()
@@ -76,11 +141,10 @@ def test_kill_9_mid_stream_loses_nothing(make_worker) -> None:
     # The orphaned NLP processes notice and exit instead of holding their models forever.
     wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pool), 15)
     partial = worker.count("enriched")
-    assert partial < len(sent), "the crash came too late to test anything"
+    assert partial < len(good(sent)), "the crash came too late to test anything"
 
     worker.start()
-    wait_for_every_article(worker, sent)
-    report = tally(sent, worker.consume("enriched", 0, timeout=0))
+    report = check_every_output(worker, sent)
     assert report["lost"] == 0
 
 
@@ -138,9 +202,12 @@ def test_a_worker_joining_and_leaving_loses_nothing_and_keeps_order(make_worker)
     }
     second.topics = first.topics
     second.start()
+    wait_until(lambda: assigned_partitions(second) > 0, 120)
     first.produce(sent[100:200])
+    wait_until(lambda: enriched_by(second) > 0, 120)
     wait_until(lambda: first.count("enriched") >= 150, 120)
     assert second.stop(signal.SIGTERM) == 0
+    assert enriched_by(second) > 0, "the second worker must take part"
     first.produce(sent[200:])
 
     def versions() -> dict[str, list[int]]:
@@ -163,3 +230,25 @@ def test_a_worker_joining_and_leaving_loses_nothing_and_keeps_order(make_worker)
     )
     assert report["lost"] == 0
     assert Counter(e["article_id"] for e in first.consume("enriched", 0, timeout=0)).keys() == {k for k, _ in sent}
+
+
+def test_an_unexpected_error_exits_without_committing_and_a_restart_loses_nothing(make_worker) -> None:
+    # Killing the NLP process breaks the pool: a fault the worker does not expect in a batch.
+    worker = make_worker(batch_size="8")
+    worker.start()
+    sent = with_bad_messages(articles("broken-pool", 600))
+    worker.produce(sent)
+    wait_until(lambda: worker.count("enriched") >= 30)
+    children = worker.children()
+    assert children, "the worker runs its NLP in a child process"
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+    assert worker.process is not None
+    assert worker.process.wait(120) == 70, worker.log_tail()
+    log = worker.log.read_text(errors="replace")
+    assert "unexpected error in a batch; exiting without committing it" in log
+    assert worker.count("enriched") < len(good(sent)), "the fault came too late to test anything"
+
+    worker.start()
+    report = check_every_output(worker, sent)
+    assert report["lost"] == 0

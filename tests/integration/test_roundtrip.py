@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -89,28 +90,45 @@ def test_bad_messages_are_dead_lettered_and_the_worker_keeps_running(make_worker
     assert len(worker.consume("dlq", 4, timeout=0)) == 4
 
 
-def test_health_endpoints_report_liveness_and_readiness(make_worker) -> None:
-    worker = make_worker(log_format="json")
-    worker.start()
-    base = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}"
-    with urllib.request.urlopen(f"{base}/livez", timeout=5) as response:
-        assert json.load(response) == {"status": "ok"}
-    deadline = time.monotonic() + 30
-    while True:
+def poll_readyz(base: str, answers: list[tuple[int, dict]], *, timeout: float = 300) -> None:
+    """Ask /readyz every 50 ms, from before the worker starts until it answers 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{base}/readyz", timeout=5) as response:
-                state = json.load(response)
-                break
+                answers.append((response.status, json.load(response)))
+                return
         except urllib.error.HTTPError as exc:
-            assert exc.code == 503
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-    assert state == {"status": "ready", "model_loaded": True, "partitions": 2}
-    # JSON logs: every line the worker wrote after start-up is a JSON object.
+            answers.append((exc.code, json.load(exc)))
+        except OSError:
+            pass  # not listening yet
+        time.sleep(0.05)
+
+
+def test_health_endpoints_answer_while_the_model_loads_and_every_log_line_is_json(make_worker) -> None:
+    worker = make_worker(log_format="json")
+    base = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}"
+    answers: list[tuple[int, dict]] = []
+    poller = threading.Thread(target=poll_readyz, args=(base, answers))
+    poller.start()
+    worker.start()
+    poller.join()
+    # The port opens before the model is loaded: 503 until then, with the reason.
+    assert answers[0] == (
+        503,
+        {"status": "not ready", "model_loaded": False, "partitions": answers[0][1]["partitions"]},
+    )
+    assert answers[-1] == (200, {"status": "ready", "model_loaded": True, "partitions": 2})
+    with urllib.request.urlopen(f"{base}/livez", timeout=5) as response:
+        assert json.load(response) == {"status": "ok"}
+
     worker.produce([("a", article("a", "Anna Berg said it rained."))])
     worker.consume("enriched", 1)
-    lines = [line for line in worker.log.read_text().splitlines() if line.startswith("{")]
+    worker.stop()
+    # Every line of every process (the worker and its NLP process) is a JSON object.
+    lines = [line for line in worker.log.read_text().splitlines() if line.strip()]
     records = [json.loads(line) for line in lines]
     assert any(r["message"].startswith("batch: consumed=1") for r in records)
+    nlp_lines = [r for r in records if r["logger"] == "stream.pool"]
+    assert nlp_lines and all(r["process"] != worker.process.pid for r in nlp_lines)
     assert not any("Anna Berg said" in line for line in lines), "article text must not be logged"

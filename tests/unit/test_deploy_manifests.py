@@ -376,6 +376,7 @@ def test_the_deployment_runs_non_root_on_a_read_only_root() -> None:
     pod = objects["Deployment"]["spec"]["template"]["spec"]
     container = worker_container(objects)
     assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["enableServiceLinks"] is False, "Service links inject NEWSWIRE_PORT and other variables"
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert container["securityContext"]["allowPrivilegeEscalation"] is False
     volumes = {v["name"]: v for v in pod["volumes"]}

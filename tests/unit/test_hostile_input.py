@@ -1,9 +1,10 @@
-"""Hostile input: every raw message becomes an Article or an ArticleError; enrichment never raises."""
+"""Hostile input: every raw message becomes an Article or an ArticleError; no enrichment stage fails."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
@@ -11,7 +12,7 @@ from spacy.language import Language
 from stream.codec import decode_article
 from stream.errors import ArticleError
 from stream.models import Article, EnrichedArticle
-from stream.nlp import enrich
+from stream.nlp import EXTRACTORS, Extractors, enrich
 
 LIMITS = {"max_bytes": 50_000, "max_chars": 10_000}
 
@@ -56,16 +57,21 @@ def test_invalid_utf8_and_control_characters() -> None:
         decodes_or_rejects(raw)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(min_size=1, max_size=400))
-def test_enrichment_of_random_unicode_never_raises(nlp: Language, body: str) -> None:
-    [result] = enrich(nlp, [Article(id="fuzz", body=body)], model="m")
-    assert isinstance(result, EnrichedArticle)
+def enriches_cleanly(nlp: Language, body: str, *, extractors: Extractors = EXTRACTORS) -> None:
+    """Every stage succeeds on `body`, and every offset points at its text."""
+    [result] = enrich(nlp, [Article(id="fuzz", body=body)], model="m", extractors=extractors)
+    assert isinstance(result, EnrichedArticle), result.describe()
     for quote in result.quotes:
         assert body[quote.content.start : quote.content.end] == quote.content.text
     for entity in result.entities:
         for mention in entity.mentions:
             assert body[mention.start : mention.end] == mention.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=400))
+def test_enrichment_of_random_unicode_never_fails(nlp: Language, body: str) -> None:
+    enriches_cleanly(nlp, body)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -76,7 +82,18 @@ def test_enrichment_of_random_unicode_never_raises(nlp: Language, body: str) -> 
         max_size=60,
     )
 )
-def test_enrichment_of_quote_soup_never_raises(nlp: Language, parts: list[str]) -> None:
-    body = " ".join(parts)
-    [result] = enrich(nlp, [Article(id="soup", body=body)], model="m")
-    assert isinstance(result, EnrichedArticle)
+def test_enrichment_of_quote_soup_never_fails(nlp: Language, parts: list[str]) -> None:
+    enriches_cleanly(nlp, " ".join(parts))
+
+
+def raise_on_quote_marks(doc, article, attributions):  # type: ignore[no-untyped-def]
+    if '"' in doc.text:
+        raise ValueError("unclosed quotation")
+    return EXTRACTORS.quotes(doc, article, attributions)
+
+
+def test_the_fuzz_check_fails_when_an_extractor_raises(nlp: Language) -> None:
+    raising = Extractors(entities=EXTRACTORS.entities, quotes=raise_on_quote_marks)
+    enriches_cleanly(nlp, "No marks here, Anna Berg said.", extractors=raising)
+    with pytest.raises(AssertionError, match="quotes stage failed: ValueError: unclosed quotation"):
+        enriches_cleanly(nlp, '"Marks," Anna Berg said.', extractors=raising)

@@ -530,3 +530,9 @@ def test_british_style_seed_matches_gold(nlp, name):
 )
 def test_colon_cues_a_quote_only_after_a_speaker(nlp, text, expected):
     assert summary(quotes_of(nlp, text)) == expected
+
+
+def test_an_error_inside_the_quote_rules_is_raised_not_turned_into_no_quotes() -> None:
+    # The caller's failure policy counts and dead-letters it; an empty list would hide it.
+    with pytest.raises(AttributeError):
+        extract_quotes("not a parsed Doc", article_id="a1")  # type: ignore[arg-type]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from stream.errors import SettingsError
-from stream.settings import Secret, Settings, describe
+from stream.settings import Secret, Settings, describe, unknown_variables, warn_unknown_variables
 
 
 def test_defaults_point_at_the_local_broker() -> None:
@@ -76,3 +76,54 @@ def test_every_setting_is_described() -> None:
     rows = describe()
     assert len(rows) == len(Settings.__dataclass_fields__)
     assert all(name.startswith("NEWSWIRE_") and doc for name, _, doc in rows)
+
+
+def test_the_secret_is_not_a_string_and_reveals_only_on_request() -> None:
+    secret = Secret("hunter2")
+    assert not isinstance(secret, str)
+    with pytest.raises(TypeError):
+        secret + ""  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        "" + secret  # type: ignore[operator]
+    assert not hasattr(secret, "encode")
+    assert "hunter2" not in f"{secret}{secret!r}" + f"{secret}" + str([secret])
+    assert secret.reveal() == "hunter2"
+    assert secret and not Secret("")
+    assert secret == Secret("hunter2")
+    assert secret != secret.reveal()
+
+
+def test_unknown_newswire_variables_are_named_once(caplog) -> None:
+    env = {
+        "NEWSWIRE_BATCHSIZE": "8",
+        "NEWSWIRE_BATCH_SIZE": "8",
+        "NEWSWIRE_FROBNICATE": "1",
+        "PATH": "/bin",
+    }
+    with caplog.at_level("WARNING", logger="stream.settings"):
+        warn_unknown_variables(env)
+        warn_unknown_variables(env)
+    assert caplog.messages == [
+        "unknown setting NEWSWIRE_BATCHSIZE is ignored; did you mean NEWSWIRE_BATCH_SIZE?",
+        "unknown setting NEWSWIRE_FROBNICATE is ignored",
+    ]
+
+
+def test_kubernetes_service_links_are_recognised_and_ignored() -> None:
+    # What a Service named `newswire` (port 6066, named `http`) and one named `newswire-metrics` inject.
+    links = {
+        "NEWSWIRE_SERVICE_HOST": "10.0.0.7",
+        "NEWSWIRE_SERVICE_PORT": "6066",
+        "NEWSWIRE_SERVICE_PORT_HTTP": "6066",
+        "NEWSWIRE_PORT": "tcp://10.0.0.7:6066",
+        "NEWSWIRE_PORT_6066_TCP": "tcp://10.0.0.7:6066",
+        "NEWSWIRE_PORT_6066_TCP_PROTO": "tcp",
+        "NEWSWIRE_PORT_6066_TCP_PORT": "6066",
+        "NEWSWIRE_PORT_6066_TCP_ADDR": "10.0.0.7",
+        "NEWSWIRE_METRICS_SERVICE_HOST": "10.0.0.8",
+        "NEWSWIRE_METRICS_PORT": "tcp://10.0.0.8:9000",
+    }
+    assert unknown_variables(links) == []
+    assert Settings.from_env(links) == Settings()
+    # A name that only looks like a port, without a service link's value, is still a typo.
+    assert unknown_variables({"NEWSWIRE_WEBSERVER_PORT": "8080"}) == ["NEWSWIRE_WEBSERVER_PORT"]
