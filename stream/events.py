@@ -35,6 +35,8 @@ def quote_event(event: EnrichedArticle, q: Quote, *, change: str, first_version:
         speaker=q.speaker.text,
         speaker_name=q.speaker.name,
         speaker_role=q.speaker.role,
+        speaker_affiliation=q.speaker.affiliation,
+        speaker_names=q.speaker.names,
         cue=q.cue.text if q.cue else None,
         content=q.content,
         headline=event.headline,

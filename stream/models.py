@@ -61,7 +61,9 @@ class Speaker:
     `text` is the speaker as written ("he", "Peskov", "A Russian officer ..."),
     `name` the full name it resolves to within the article, `role` a title kept
     apart from the name ("Kremlin spokesman"), `entity` the entity label of the
-    resolved speaker (PERSON, ORG, ...).
+    resolved speaker (PERSON, ORG, ...), `affiliation` the organisation the speaker
+    speaks for ("a Freedom Mobile spokesperson"), also when unnamed, and `names` every
+    name of a joint speaker ("Tore Sohlberg and Lehla Abreder"), `name` being the first.
     """
 
     text: str | None = None
@@ -70,6 +72,8 @@ class Speaker:
     name: str | None = None
     role: str | None = None
     entity: str | None = None
+    affiliation: str | None = None
+    names: tuple[str, ...] = ()
 
 
 NO_SPEAKER = Speaker()
@@ -138,6 +142,8 @@ class QuoteEvent:
     speaker: str | None
     speaker_name: str | None
     speaker_role: str | None
+    speaker_affiliation: str | None
+    speaker_names: tuple[str, ...]
     cue: str | None
     content: Span
     headline: str | None

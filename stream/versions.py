@@ -173,6 +173,11 @@ def quote_from_dict(data: dict[str, Any]) -> Quote:
     """Rebuild a Quote from its JSON form; fields added to Quote or Speaker later pass through."""
     cue = data.get("cue")
     plain = {f.name: data[f.name] for f in fields(Quote) if f.name in data}
-    speaker = {f.name: value for f in fields(Speaker) if (value := data["speaker"].get(f.name)) is not None}
+    # JSON gives lists where Speaker holds tuples (names).
+    speaker: dict[str, Any] = {
+        f.name: tuple(value) if isinstance(value, list) else value
+        for f in fields(Speaker)
+        if (value := data["speaker"].get(f.name)) is not None
+    }
     plain.update(content=Span(**data["content"]), cue=Span(**cue) if cue else None, speaker=Speaker(**speaker))
     return Quote(**plain)

@@ -20,6 +20,7 @@ Measure the service against gold annotations, and build the gold files.
   newswire eval build polnear GIT_DIR --split dev     gold quotes into eval-data/
   newswire eval quotes eval-data/polnear-dev.jsonl    runs the enrichment, prints P/R/F1
   newswire eval entities eval-data/conll-dev.txt      PER/ORG/LOC mentions, P/R/F1
+  newswire eval coref eval-data/gap-development.tsv   pronouns: F1 by gender, bias F/M
 
 Without --pred, the scorers run exactly the enrichment the service runs
 (NEWSWIRE_MODEL, or --model). A gold file that is missing or malformed is
@@ -201,5 +202,45 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def add_coref(commands: Subparsers) -> None:
+    parser = commands.add_parser(
+        "coref",
+        help="pronoun resolution on a GAP file: F1 masculine, feminine, overall and bias F/M",
+        description="Resolve each GAP example's pronoun with the article mention model (stream/nlp/coref.py; "
+        "the snippet text only, never the URL) and score it as GAP's scorer does: F1 over the A and B "
+        "decisions for masculine and feminine pronouns, overall, and the bias F/M. A pronoun linked to "
+        "neither name is FALSE for both.",
+    )
+    parser.add_argument("gold", metavar="GAP.tsv", help="a GAP file (gap-development.tsv, gap-validation.tsv)")
+    parser.add_argument(
+        "--predictions", metavar="FILE", help="also write GAP's system-output format (ID, A, B as TRUE/FALSE)"
+    )
+    parser.add_argument("--model", help="spaCy pipeline (default: NEWSWIRE_MODEL)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.set_defaults(run=run_coref)
+
+
+def run_coref(args: argparse.Namespace, settings: Settings) -> int:
+    from stream.evaluation.gap import format_predictions, predict_gap, read_gap_file, score_gap
+    from stream.nlp import load_pipeline
+
+    rows = read_gap_file(args.gold)
+    model = args.model or settings.model
+    predictions = predict_gap(load_pipeline(model), rows)
+    if args.predictions:
+        with open(args.predictions, "w", encoding="utf-8") as out:
+            out.write(format_predictions(predictions))
+    scores = score_gap(rows, predictions)
+    if args.json:
+        sys.stdout.write(orjson.dumps(scores, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(
+            f"{args.gold} ({scores.examples} examples, model {model})\n"
+            f"F1 masculine {scores.masculine}  feminine {scores.feminine}  overall {scores.overall}  "
+            f"bias F/M {scores.bias}"
+        )
+    return 0
+
+
 # One entry per `newswire eval` subcommand, in the order `--help` lists them.
-SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (add_quotes, add_entities, add_build)
+SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (add_quotes, add_entities, add_coref, add_build)

@@ -2,30 +2,22 @@
 
 "Kremlin spokesman, Dmitry Peskov" -> name "Dmitry Peskov", role "Kremlin spokesman";
 "Russia's state TV channel, Rossiya-24" -> name "Rossiya-24", role "state TV channel";
-"A Russian officer at the airbase" -> no name (never invented); "he" -> the nearest
-earlier named speaker that fits.
+"A Russian officer at the airbase" -> no name (never invented); "he", "the prime
+minister" and "the union's release" -> whom the article's mention model (coref.py)
+links them to; "Stella's owners Tore Sohlberg and Lehla Abreder" -> both names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
 from stream.models import Speaker
-from stream.nlp.names import NameTable, clean_name
+from stream.nlp.coref import ArticleEntity, Coref, name_text
+from stream.nlp.lexicon import AFFILIATION_PREPOSITIONS, STATEMENT_NOUNS
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
-GROUP_PRONOUNS = frozenset({"they", "them", "their"})
-PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}
-FEMALE_WORDS = frozenset(
-    "mrs ms miss madam madame lady woman spokeswoman chairwoman congresswoman businesswoman "
-    "actress wife mother daughter sister grandmother queen princess".split()
-)
-MALE_WORDS = frozenset(
-    "mr sir man spokesman congressman businessman husband father son brother grandfather king prince".split()
-)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
 
@@ -96,9 +88,16 @@ def _name_tokens(span: Span) -> tuple[int, int, str | None] | None:
 
 
 ROLE_DEPS = frozenset({"compound", "amod", "appos", "nmod"})
+CLAUSE_DEPS = frozenset({"prep", "pobj", "relcl", "acl", "advcl", "poss"})
+AFFILIATION_DEPS = frozenset({"compound", "poss", "pobj", "prep", "appos", "nmod"})
 
 
-def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
+def _conjoined(head: Token) -> frozenset[int]:
+    """Tokens of the names conjoined to `head` ("and Lehla Abreder"), kept out of a role."""
+    return frozenset(t.i for conj in head.conjuncts for t in conj.subtree)
+
+
+def _role_text(span: Span, name_first: int, name_last: int, *, skip: frozenset[int] = frozenset()) -> str | None:
     """The title around a name: the head noun with its compounds, modifiers and appositions.
 
     Possessors ("Russia's") and clauses ("at the airbase in ...") are not part of a title.
@@ -110,9 +109,11 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
         for t in span
         if not (name_first <= t.i <= name_last)
         and t.i not in possessed
+        and t.i not in skip
         and t.dep_ not in ROLE_DROP_DEPS
         and not (t.is_punct or t.is_space)
         and (t.i == span.root.i or t.dep_ in ROLE_DEPS)
+        and not _inside_modifier(t, span.root)
     ]
     if not keep or not any(t.pos_ in ("NOUN", "PROPN") for t in keep):
         return None
@@ -122,64 +123,136 @@ def _role_text(span: Span, name_first: int, name_last: int) -> str | None:
     return doc[first : last + 1].text
 
 
-def _gender_of(speaker: Speaker) -> str | None:
-    """'f' or 'm' when the speaker's own words tell ("Mrs.", "spokeswoman"), else None."""
-    words = {w.strip(".,").lower() for w in (speaker.text or "").split()}
-    if words & FEMALE_WORDS:
-        return "f"
-    if words & MALE_WORDS:
-        return "m"
-    return None
+def _inside_modifier(token: Token, root: Token) -> bool:
+    """True when `token` hangs under a clause or prepositional phrase of `root`."""
+    while token.i != root.i and token.head.i != token.i:
+        if token.dep_ in CLAUSE_DEPS:
+            return True
+        token = token.head
+    return False
 
 
-def _resolve_pronoun(word: str, previous: Sequence[Speaker]) -> Speaker | None:
-    """The nearest earlier named speaker a pronoun can refer to.
-
-    "she" skips a speaker marked as a man ("Mr. Smith", "the spokesman"), "he" one
-    marked as a woman; a speaker with no such mark fits both.
-    """
-    wanted = PRONOUN_GENDER.get(word)
-    for speaker in reversed(previous):
-        if speaker.name is None:
+def _affiliation(span: Span, coref: Coref, name_range: tuple[int, int] | None) -> str | None:
+    """The organisation a speaker speaks for: "a Freedom Mobile spokesperson", "economist at X"."""
+    for ent in span.ents:
+        if ent.label_ != "ORG" or (name_range is not None and name_range[0] <= ent.start <= name_range[1]):
             continue
-        if word in PERSON_PRONOUNS and speaker.entity in ("PERSON", None):
-            gender = _gender_of(speaker)
-            if gender is not None and wanted is not None and gender != wanted:
-                continue
-            return speaker
-        if word in GROUP_PRONOUNS and speaker.entity != "PERSON":
-            return speaker
+        token = ent.root
+        while token.i != span.root.i and token.dep_ in AFFILIATION_DEPS and span.start <= token.head.i < span.end:
+            if token.dep_ == "pobj" and token.head.lower_ not in AFFILIATION_PREPOSITIONS:
+                break
+            token = token.head
+        if token.i == span.root.i:
+            entity = coref.entity_at(ent.root.i)
+            return entity.name if entity is not None else name_text(ent.text) or None
+    root = span.root
+    if root.pos_ == "NOUN" and name_range is None:
+        # "A Freedom Mobile spokesperson": an untagged proper-noun compound names the employer
+        chain = [t for t in root.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < root.i]
+        if chain:
+            first = min(t.left_edge.i for t in chain)
+            return name_text(span.doc[first : root.i].text) or None
     return None
 
 
-def resolve_speaker(doc: Doc, first: int, last: int, *, table: NameTable, previous: Sequence[Speaker] = ()) -> Speaker:
-    """Build the Speaker for tokens first..last (inclusive) of `doc`.
-
-    `previous` holds the speakers of earlier quotes, nearest last, for pronouns.
-    """
-    span = doc[first : last + 1]
-    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-    text = span.text
+def _author(span: Span) -> Token | None:
+    """Who wrote a statement: "the union's release", "a statement from the EU"."""
     root = span.root
+    if root.lemma_.lower() not in STATEMENT_NOUNS:
+        return None
+    for child in root.children:
+        if child.dep_ in ("poss", "compound") and (child.ent_type_ or child.pos_ in ("NOUN", "PRON")):
+            return child
+    for token in root.subtree:
+        if token.dep_ == "pobj" and token.head.lower_ in ("by", "from") and span.start <= token.i < span.end:
+            return token
+    return None
+
+
+def _from_entity(base: Speaker, entity: ArticleEntity, *, role: str | None = None) -> Speaker:
+    return replace(base, name=entity.name, entity=entity.label, role=role)
+
+
+def _joint_names(doc: Doc, name_last: int, coref: Coref) -> tuple[str, ...]:
+    """Every name of a joint speaker: the name and the names conjoined to it."""
+    head = doc[name_last]
+    names = []
+    for token in [head, *(t for t in head.conjuncts if t.i > head.i)]:
+        entity = coref.entity_at(token.i)
+        if entity is not None and entity.label == "PERSON" and entity.name not in names:
+            names.append(entity.name)
+    return tuple(names) if len(names) > 1 else ()
+
+
+def _is_section_label(span: Span) -> bool:
+    """An upper-case heading taken for a speaker ("ANALYSIS", "FED TALK", "WATCH"): it names no one.
+
+    A lone upper-case word of up to four letters is taken for an acronym ("CNBC", "NATO").
+    """
+    words = [t.text for t in span if any(ch.isalpha() for ch in t.text)]
+    if not words or not all(w.isupper() for w in words):
+        return False
+    return len(words) > 1 or len(words[0]) > 4
+
+
+def resolve_speaker(doc: Doc, first: int, last: int, *, coref: Coref) -> Speaker:
+    """Build the Speaker for tokens first..last (inclusive) of `doc`, resolved through `coref`."""
+    span = doc[first : last + 1]
+    base = Speaker(text=span.text, start=doc[first].idx, end=doc[last].idx + len(doc[last].text))
+    root = span.root
+    if _is_section_label(span):
+        return base
     if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ in ("relcl", "acl") and root.head.head.i < root.i:
         # "..., who said": the antecedent names the speaker.
         antecedent = root.head.head
-        found = _name_tokens(doc[antecedent.left_edge.i : antecedent.i + 1])
-        if found is not None:
-            raw = doc[found[0] : found[1] + 1].text
-            name = table.canonical_text(raw, label=found[2]) or None
-            return Speaker(text=text, start=start, end=end, name=name, entity=found[2])
-        return Speaker(text=text, start=start, end=end)
+        return _named(doc[antecedent.left_edge.i : antecedent.i + 1], base, coref)
     if root.pos_ == "PRON" and len(span) <= 2:
-        match = _resolve_pronoun(root.lower_, previous)
-        if match is None:
-            return Speaker(text=text, start=start, end=end)
-        return Speaker(text=text, start=start, end=end, name=match.name, role=match.role, entity=match.entity)
+        entity = coref.entity_at(root.i)
+        if entity is None:
+            return base
+        return _from_entity(base, entity, role=entity.title_text if entity.label == "PERSON" else None)
+    author = _author(span)
+    if author is not None:
+        entity = coref.entity_at(author.i)
+        if entity is not None:
+            return _from_entity(base, entity)
+        return _named(doc[author.left_edge.i : author.right_edge.i + 1], base, coref)
+    if _is_bare_statement(root):
+        # "The statement said": the organisation last named issued it
+        entity = coref.last_named(root.i, label="ORG")
+        if entity is not None:
+            return _from_entity(base, entity)
+    return _named(span, base, coref)
+
+
+def _is_bare_statement(root: Token) -> bool:
+    """ "The statement", with no author of its own."""
+    if root.lemma_.lower() not in STATEMENT_NOUNS:
+        return False
+    return [c.lower_ for c in root.children if c.dep_ not in ("punct",)] == ["the"]
+
+
+def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
+    doc = span.doc
     found = _name_tokens(span)
     if found is None:
-        return Speaker(text=text, start=start, end=end)
+        affiliation = _affiliation(span, coref, None)
+        root = span.root
+        entity = coref.entity_at(root.i)
+        if entity is None and root.dep_ == "appos":
+            entity = coref.entity_at(root.head.i)  # "Nunes, the ferocious brawler who ...": Nunes
+        if entity is not None:
+            return replace(_from_entity(base, entity, role=_role_text(span, -1, -1)), affiliation=affiliation)
+        return replace(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)
     name_first, name_last, label = found
-    raw = doc[name_first : name_last + 1].text
-    name = table.canonical_text(raw, label=label) or clean_name(raw) or None
-    role = _role_text(span, name_first, name_last)
-    return Speaker(text=text, start=start, end=end, name=name, role=role, entity=label)
+    mention = coref.mention_at(name_last)
+    if mention is not None and mention.kind == "name" and mention.start >= span.start:
+        name_first = mention.start  # the title split off the name stays in the role
+    entity = coref.entity_at(name_last)
+    name = entity.name if entity is not None else name_text(doc[name_first : name_last + 1].text) or None
+    if entity is not None:
+        label = entity.label
+    names = _joint_names(doc, name_last, coref)
+    role = _role_text(span, name_first, name_last, skip=_conjoined(doc[name_last]) if names else frozenset())
+    affiliation = _affiliation(span, coref, (name_first, name_last))
+    return replace(base, name=name, role=role, entity=label, affiliation=affiliation, names=names)

@@ -40,6 +40,8 @@ def test_the_sample_article_gives_one_enriched_event_and_its_quotes(make_worker)
     assert len(quotes) == len(event["quotes"]) >= 1
     assert {q["article_id"] for q in quotes} == {"kremlin-palmyra"}
     assert "Dmitry Peskov" in {q["speaker_name"] for q in quotes}
+    # Every quote event carries the speaker's affiliation and joint names, null and empty when none.
+    assert all("speaker_affiliation" in q and isinstance(q["speaker_names"], list) for q in quotes)
 
     # One event per canonical entity, keyed by its name; the body names Peskov twice.
     names = [e["name"] for e in event["entities"]]

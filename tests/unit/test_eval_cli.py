@@ -20,7 +20,7 @@ KEYS = {"P", "R", "F1", "direct_R", "speaker", "cue", "name_strict", "name_lenie
 def test_help_lists_the_eval_subcommands() -> None:
     result = newswire("eval", "--help")
     assert result.returncode == 0
-    for command in ("quotes", "entities", "build"):
+    for command in ("quotes", "entities", "coref", "build"):
         assert command in result.stdout.decode()
         assert newswire("eval", command, "--help").returncode == 0
 
@@ -151,3 +151,19 @@ def test_enrich_shows_a_progress_bar_on_a_terminal_unless_quiet() -> None:
     sample = str(ROOT / "seeds" / "kremlin-palmyra.json")
     assert "articles/s" in run_on_a_terminal("enrich", sample)
     assert "articles/s" not in run_on_a_terminal("enrich", "--quiet", sample)
+
+
+GAP_HEADER = "ID\tText\tPronoun\tPronoun-offset\tA\tA-offset\tA-coref\tB\tB-offset\tB-coref\tURL\n"
+
+
+def test_coref_scores_a_gap_file_and_writes_gaps_output_format(tmp_path: Path) -> None:
+    row = "t-1\tTom Baker met Peter Smith. He left.\tHe\t27\tTom Baker\t0\tTRUE\tPeter Smith\t13\tFALSE\thttp://x\n"
+    (tmp_path / "gap.tsv").write_text(GAP_HEADER + row, "utf-8")
+    out = tmp_path / "pred.tsv"
+    result = newswire("eval", "coref", str(tmp_path / "gap.tsv"), "--predictions", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = orjson.loads(result.stdout)
+    assert (figures["masculine"], figures["overall"], figures["examples"]) == (100.0, 100.0, 1)
+    assert out.read_text("utf-8") == "t-1\tTRUE\tFALSE\n"
+    (tmp_path / "bad.tsv").write_text(GAP_HEADER + "t-1\ttext\n", "utf-8")
+    one_line_error(newswire("eval", "coref", str(tmp_path / "bad.tsv")), naming="bad.tsv: line 2:")

@@ -238,6 +238,45 @@ def test_all_attributions_mark_thoughts_and_unrealised_speech(nlp, text, expecte
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        (
+            "Demonstrators pledged to remain civil.",
+            [("indirect", "to remain civil", "pledged", "Demonstrators", "thought")],
+        ),
+        (
+            "Graham urged Republicans to join the ranks of climate change believers.",
+            [
+                (
+                    "indirect",
+                    "Republicans to join the ranks of climate change believers",
+                    "urged",
+                    "Graham",
+                    "thought",
+                )
+            ],
+        ),
+        (
+            "The FBI decided not to recommend charges against her.",
+            [("indirect", "not to recommend charges against her", "decided", "The FBI", "thought")],
+        ),
+        ("He continued to speak for an hour.", []),
+        ("She was urged to resign by her party.", []),
+        (
+            'The council pledged to impose sanctions against what it called "a clear threat to peace."',
+            [("mixed", "a clear threat to peace.", "called", "it", "statement")],
+        ),
+    ],
+)
+def test_promises_requests_and_plans_are_thoughts(nlp, text, expected):
+    quotes = quotes_of(nlp, text, attributions="all")
+    assert [(*row, q.act) for row, q in zip(summary(quotes), quotes, strict=True)] == expected
+    statements = [row for row in expected if row[-1] == "statement"]
+    published = quotes_of(nlp, text)
+    assert [(*row, q.act) for row, q in zip(summary(published), published, strict=True)] == statements
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Thought, feeling, perception and discovery are not statements.
         ("Investors fear that rates will rise again before the summer.", []),
         ("The survey found that most tenants pay more than a third of their income in rent.", []),

@@ -89,3 +89,66 @@ def test_unnamed_speaker_keeps_text_and_offsets(nlp):
     assert quote.speaker.text == "A Russian officer at the airbase"
     assert text[quote.speaker.start : quote.speaker.end] == quote.speaker.text
     assert quote.speaker.name is None
+
+
+def speaker_fields(nlp, text):
+    return [(q.speaker.name, q.speaker.role, q.speaker.affiliation, q.speaker.names) for q in extract_quotes(nlp(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A title is split from the name; a first name is never taken for a title.
+        (
+            "Lawyer Grace Achieng Otieno said the ruling would be appealed.",
+            [("Grace Achieng Otieno", "Lawyer", None, ())],
+        ),
+        # A prepositional phrase is not part of the role; its organisation is the affiliation.
+        (
+            "Priya Raman, chief economist at Halvorsen Capital in New York, said rates would rise.",
+            [("Priya Raman", "chief economist", "Halvorsen Capital", ())],
+        ),
+        # An unnamed speaker keeps no name but gets the organisation it speaks for.
+        (
+            "A Freedom Mobile spokesperson said the outage was fixed.",
+            [(None, "Freedom Mobile spokesperson", "Freedom Mobile", ())],
+        ),
+        # A joint speaker carries all its names, `name` being the first.
+        (
+            "Stella's owners Tore Sohlberg and Lehla Abreder said they would reopen the cafe.",
+            [("Tore Sohlberg", "owners", None, ("Tore Sohlberg", "Lehla Abreder"))],
+        ),
+        # A relative pronoun after an apposition names the person the apposition describes.
+        (
+            "Amanda Nunes won.\nThe title went to Nunes, the ferocious brawler who said that she was ready.",
+            [("Amanda Nunes", "ferocious brawler", None, ())],
+        ),
+        # A bare "the statement" was issued by the organisation last named.
+        (
+            "The Canadian Beverage Association wrote to the minister.\nThe statement said sugar was not the problem.",
+            [("Canadian Beverage Association", None, None, ())],
+        ),
+        # A statement is said by its author.
+        ("A statement from the EU said the deal was fair.", [("EU", None, None, ())]),
+        # A definite description takes the titled person's name and title.
+        (
+            "Prime Minister Justin Trudeau visited Ottawa on Monday. The prime minister said the plan would work.",
+            [("Justin Trudeau", "prime minister", None, ())],
+        ),
+    ],
+)
+def test_speaker_role_affiliation_and_joint_names(nlp, text, expected):
+    assert speaker_fields(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An upper-case heading taken for a speaker names no one ...
+        ("ANALYSIS: “The market is weak.”", [("ANALYSIS", None)]),
+        # ... while a short upper-case name is an acronym.
+        ("CNBC said the deal was off.", [("CNBC", "CNBC")]),
+    ],
+)
+def test_upper_case_headings_name_no_one(nlp, text, expected):
+    assert [(q.speaker.text, q.speaker.name) for q in extract_quotes(nlp(text))] == expected

@@ -14,7 +14,8 @@ later rule only sees what is left:
   `grammar` holds the parse helpers, `assemble` builds the records.
 
 Finding attributions and naming their speakers (`stream.nlp.speakers`) are
-separate steps.
+separate steps; speakers resolve through the article's mention model
+(`stream.nlp.coref`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc
 
 from stream.models import Attributions, Quote
-from stream.nlp.names import build_name_table
+from stream.nlp.coref import build_coref
 from stream.nlp.quotes.assemble import assemble_quotes, drop_repeats, join_split_parts, quote_id
 from stream.nlp.quotes.layout import Attribution, Layout, build_layout
 from stream.nlp.quotes.lines import speaker_line_attributions
@@ -73,7 +74,7 @@ def extract_quotes(
     '"X," he said, "Y."' is its own quote (content inside the marks);
     `join_split=True` returns one quote per interrupted statement.
     """
-    table = build_name_table(doc)
+    coref = build_coref(doc)
     layout = build_layout(doc)
     found = find_attributions(layout, attributions=attributions, join_split=join_split)
-    return assemble_quotes(layout, found, table=table, article_id=article_id)
+    return assemble_quotes(layout, found, coref=coref, article_id=article_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from stream.models import NO_SPEAKER, Quote, Span, Speaker
-from stream.nlp.names import NameTable
+from stream.nlp.coref import Coref
 from stream.nlp.quotes.layout import Attribution, Layout
 from stream.nlp.speakers import resolve_speaker
 
@@ -88,22 +88,19 @@ def _inherited(text: str, item: Attribution, previous: Quote | None) -> tuple[Sp
     return previous.speaker, previous.cue
 
 
-def assemble_quotes(layout: Layout, found: list[Attribution], *, table: NameTable, article_id: str = "") -> list[Quote]:
+def assemble_quotes(layout: Layout, found: list[Attribution], *, coref: Coref, article_id: str = "") -> list[Quote]:
     """Resolve speakers in reading order and build Quote records."""
     doc, text = layout.doc, layout.text
     quotes: list[Quote] = []
-    speakers: list[Speaker] = []
     for item in found:
         cue = _span(text, item.cue_chars)
         if item.speaker_tokens is not None:
             first, last = item.speaker_tokens
-            speaker = resolve_speaker(doc, first, last, table=table, previous=speakers)
+            speaker = resolve_speaker(doc, first, last, coref=coref)
         elif item.inherits:
             speaker, cue = _inherited(text, item, quotes[-1] if quotes else None)
         else:
             speaker = NO_SPEAKER
-        if speaker.name is not None:
-            speakers.append(speaker)
         start, end = item.start_char, item.end_char
         content = Span(text[start:end], start, end)
         quotes.append(Quote(quote_id(article_id, start, end), item.kind, content, cue, speaker, item.act))

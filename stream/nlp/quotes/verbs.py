@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from stream.models import Act, QuoteKind
-from stream.nlp.lexicon import QUESTION_VERBS
+from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS
 from stream.nlp.quotes.grammar import (
     according_to,
     act_of,
@@ -203,9 +203,45 @@ def according_to_phrase(layout: Layout, token: Token) -> VerbMatch | None:
     return VerbMatch(token, _according_content(token), subject, (token.idx, to.idx + len(to.text)), "statement")
 
 
+def _infinitive(verb: Token) -> Token | None:
+    """The verb's to-infinitive after it ("pledged [to cut]", "urged Congress [to act]")."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.i > verb.i and any(c.lower_ == "to" for c in child.children):
+            return child
+    return None
+
+
+def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
+    """'X pledged to cut taxes', 'X urged Congress to act', 'X decided to run':
+    what was promised, asked or planned, with whoever was asked.
+
+    An undertaking or a request reports an action to come, not something stated
+    to be so: like a plan, it is an attribution but not a statement (act "thought").
+    A passive ("was urged to") has the listener as its subject, an infinitive
+    with a clause of its own ("declined to say whether") is that verb's to report,
+    and one holding a quoted wording is left to the rules for quote marks, which
+    report those words as said.
+    """
+    if token.pos_ != "VERB" or lemma(token) not in PROMISE_VERBS | INTENTION_VERBS:
+        return None
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
+        return None
+    infinitive = _infinitive(token)
+    if infinitive is None or content_clause(infinitive) is not None:
+        return None
+    subject = find_subject(token) or subject_before(token)
+    if subject is None:
+        return None
+    listeners = [c.left_edge.i for c in token.children if c.dep_ == "dobj" and token.i < c.i < infinitive.i]
+    first, last = min([infinitive.left_edge.i, *listeners]), infinitive.right_edge.i
+    if any(layout.token_region[i] != -1 for i in range(first, last + 1)):
+        return None
+    return VerbMatch(token, (first, last), subject, cue_offsets(token), "thought")
+
+
 VerbRule = Callable[[Layout, Token], VerbMatch | None]
 # Tried in order on every word outside quotes; the first match wins.
-VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase)
+VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase, promise_or_plan)
 
 
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:

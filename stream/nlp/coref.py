@@ -1,0 +1,623 @@
+"""The article's mention model: names, titles, descriptions and pronouns linked into entities.
+
+    coref = build_coref(doc)
+    coref.entity_at(token_index) -> ArticleEntity | None
+
+Rules, each one small and tested on its own:
+- names: a surname, first name or shorter form joins the fullest name the article uses,
+  before or after (the one named last when two people share a surname); an acronym joins
+  the long form it abbreviates ("EDC", "IRCC"); a title is split off ("Lawyer");
+- titles and appositions ("Prime Minister Justin Trudeau", "Nino Niederreiter, the
+  26-year-old right wing") let a later "the prime minister" refer to that person; a bare
+  "the company" or "the union" refers to the organisation last named;
+- pronouns: a possessive first takes the noun it hangs under or its clause's subject;
+  otherwise the most salient compatible entity of the last few sentences (subjects
+  count more). Gender (honorifics, gendered nouns, pronouns already linked; a first name
+  as weak evidence) and number must agree; "it" and "they" go to organisations, places
+  and groups. A mention inside quotation marks is no antecedent for a pronoun outside.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
+from spacy.tokens import Doc, Span, Token
+
+from stream.nlp.aliases import defined_acronyms
+from stream.nlp.first_names import first_name_gender
+from stream.nlp.lexicon import (
+    EXTRA_TITLES,
+    FEMALE_WORDS,
+    GROUP_PRONOUNS,
+    INVISIBLE_CHARS,
+    MALE_WORDS,
+    ORGANISATION_NOUNS,
+    PERSON_PRONOUNS_F,
+    PERSON_PRONOUNS_M,
+    PERSON_SPEECH_VERBS,
+    SPACE_CHARS,
+    THING_PRONOUNS,
+)
+from stream.nlp.names import clean_name
+
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+# The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
+# opens with a known first name is a person, and a surname joins a person named in full.
+PERSON_LIKE_LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "LOC"})
+RELABELLED_AS_PERSON = frozenset({"ORG", "FAC"})
+THING_LABELS = frozenset({"ORG", "GPE", "FAC"})
+GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
+DEFINITE_DETS = frozenset({"the", "this", "that"})
+TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+QUOTE_TOGGLES = frozenset({'"', "''", "``"})
+PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
+# Pronouns weigh the mentions of this many sentences back before taking any earlier one.
+NEAR_SENTENCES = 3
+RECENCY = 100.0
+SUBJECT = 80.0
+_TRANSLATE = {ord(ch): None for ch in INVISIBLE_CHARS} | {ord(ch): " " for ch in SPACE_CHARS}
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without zero-width characters and with non-breaking spaces as spaces."""
+    return text.translate(_TRANSLATE)
+
+
+def name_text(text: str) -> str:
+    """A mention's text as a name: invisible characters, "the", honorifics and "'s" removed."""
+    return clean_name(strip_invisible(text))
+
+
+def split_title(words: list[str]) -> int:
+    """How many leading words of a person's name are a title ("Lawyer", "Treasury Secretary").
+
+    Titles are the name parser's list and a few more (lexicon.EXTRA_TITLES); a lower-case
+    word is part of a title too. The last word always stays the name.
+    """
+    cut = 0
+    for i, word in enumerate(words[:-1]):
+        lower = word.lower().strip(".")
+        if i > 0 and first_name_gender(word) in ("female", "male"):
+            break  # "Lawyer Grace Achieng Otieno": Grace is a first name here, not "Her Grace"
+        if lower in NAME_CONSTANTS.titles or lower in EXTRA_TITLES or word[:1].islower():
+            cut = i + 1
+    return cut
+
+
+@dataclass(slots=True)
+class ArticleEntity:
+    """One person, organisation, place or group the article talks about."""
+
+    name: str
+    label: str
+    gender: str | None = None
+    name_gender: str | None = None
+    titles: set[str] = field(default_factory=set)
+    title_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Tokens start..end (exclusive) of the doc that refer to entity number `entity`."""
+
+    start: int
+    end: int
+    kind: str
+    entity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coref:
+    """Entities and their mentions in one article."""
+
+    entities: list[ArticleEntity]
+    mentions: list[Mention]
+    by_token: dict[int, int]
+
+    def mention_at(self, index: int) -> Mention | None:
+        """The linked mention covering token `index`, if any."""
+        found = self.by_token.get(index)
+        return None if found is None else self.mentions[found]
+
+    def last_named(self, index: int, *, label: str) -> ArticleEntity | None:
+        """The entity with `label` named last before token `index`, if any."""
+        for mention in reversed(self.mentions):
+            if mention.start < index and mention.kind == "name" and self.entities[mention.entity].label == label:
+                return self.entities[mention.entity]
+        return None
+
+    def entity_at(self, index: int) -> ArticleEntity | None:
+        """The entity a mention covering token `index` refers to, if any."""
+        mention = self.mention_at(index)
+        return None if mention is None else self.entities[mention.entity]
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    start: int
+    end: int
+    text: str
+    label: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """An earlier mention as the pronoun rules see it."""
+
+    token: int
+    sentence: int
+    entity: int
+    subject: bool
+    quoted: bool
+    head: int
+
+
+def _sentence_index(tokens: list[Token]) -> list[int]:
+    index, number = [], 0
+    for token in tokens:
+        number += bool(token.is_sent_start) and token.i > 0
+        index.append(number)
+    return index
+
+
+def _quoted(tokens: list[Token]) -> list[bool]:
+    """True for tokens between quotation marks (a paragraph break closes any open quote)."""
+    inside, flags = False, []
+    for token in tokens:
+        text = token.text
+        if text == "“":
+            inside = True
+        elif text == "”" or "\n" in text:
+            inside = False
+        elif text in QUOTE_TOGGLES:
+            inside = not inside
+        flags.append(inside)
+    return flags
+
+
+def _speaks(token: Token) -> bool:
+    return token.dep_ == "nsubj" and token.head.lemma_ in PERSON_SPEECH_VERBS
+
+
+def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
+    """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
+    or that are the subject of a speech verb ("Na'moks said")."""
+    found = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.pos_ == "PROPN" and not token.ent_type_ and first_name_gender(token.text) is not None:
+            end = i + 1
+            while end < len(tokens) and tokens[end].pos_ == "PROPN" and not tokens[end].ent_type_:
+                if not tokens[end].text[:1].isupper():
+                    break
+                end += 1
+            if end - i >= 2:
+                found.append(Span(doc, i, end, label="PERSON"))
+            i = end
+        elif token.pos_ == "PROPN" and not token.ent_type_ and _speaks(token) and token.text[:1].isupper():
+            start = token.i
+            while start > 0 and tokens[start - 1].pos_ == "PROPN" and tokens[start - 1].dep_ == "compound":
+                if tokens[start - 1].ent_type_:
+                    break
+                start -= 1
+            found.append(Span(doc, start, token.i + 1, label="PERSON"))
+            i += 1
+        else:
+            i += 1
+    return found
+
+
+def _with_first_name(ent: Span) -> Span:
+    """A person's name with a first name the model left out ("Lawyer Grace | Achieng Otieno")."""
+    doc, start = ent.doc, ent.start
+    if ent.label_ != "PERSON" or start == 0:
+        return ent
+    before = doc[start - 1]
+    if before.pos_ == "PROPN" and not before.ent_type_ and first_name_gender(before.text) is not None:
+        return Span(doc, start - 1, ent.end, label="PERSON")
+    return ent
+
+
+def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
+    """One person for two touching PERSON spans ("Lawyer Grace" + "Achieng Otieno")."""
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.label_ == span.label_ == "PERSON"
+            and last.end == span.start
+            and last[-1].whitespace_ == " "
+            and not {t.lower_ for t in last} & {t.lower_ for t in span}
+        ):
+            merged[-1] = Span(span.doc, last.start, span.end, label="PERSON")
+        else:
+            merged.append(span)
+    return merged
+
+
+def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
+    """Every name mention, a person's title split off; `people` are known person names."""
+    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc, tokens)
+    if people:
+        known = {i for span in people for i in range(span.start, span.end)}
+        spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
+    counts = Counter(t.text for t in tokens)
+    names = []
+    for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
+        start, title = span.start, None
+        while start < span.end and (doc[start].is_punct or doc[start].tag_ == "POS"):
+            start += 1
+        # "Hereditary Chief Na'moks said", tagged ORG: a titled speaker is a person
+        titled_speaker = span.label_ in RELABELLED_AS_PERSON and _speaks(span.root) and span.root.pos_ == "PROPN"
+        if span.label_ == "PERSON" or titled_speaker:
+            words = [t for t in doc[start : span.end] if not t.is_punct]
+            cut = split_title([t.text for t in words]) if words else 0
+            if cut and any(t.text[:1].isupper() for t in words[:cut]):
+                title = doc[span.start : words[cut - 1].i + 1].text
+                start = words[cut].i
+                span = Span(doc, span.start, span.end, label="PERSON")
+        text = name_text(doc[start : span.end].text)
+        last = text.split()[-1].lower().strip(".") if text else ""
+        if span.label_ == "PERSON" and (last in NAME_CONSTANTS.titles or last in EXTRA_TITLES):
+            if first_name_gender(text.split()[0]) is None:
+                continue  # "Jim Eglinski, Yellowhead MP": a title, not a second person; "Roy Graf" is a name
+        if text and any(ch.isalpha() for ch in text):
+            label = span.label_
+            if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
+                # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
+                parts = text.split()
+                label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
+            names.append(_Name(start, span.end, text, label, title))
+    # "Citizenship Canada (IRCC)": the acronym is the long form's other name (doc.text would
+    # build every token again)
+    text = "".join(t.text_with_ws for t in tokens)
+    defined = {short: name_text(long) for short, long in defined_acronyms(text).items()}
+    names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
+    return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
+
+
+def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
+    """Lone words the model did not tag that are part of a person's full name ("Nunes said"),
+    or an organisation's initials ("EDC")."""
+    parts = {w: "PERSON" for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
+    parts |= {_initials(n.text): "ORG" for n in names if n.label == "ORG" and len(n.text.split()) > 1}
+    covered = {i for n in names for i in range(n.start, n.end)}
+    found = []
+    for token in tokens:
+        if not token.text[:1].isupper() or token.i in covered:
+            continue
+        text = name_text(token.text)
+        wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
+        if wordlike and text[:1].isupper() and not token.ent_type_ and token.i not in covered:
+            if text in parts:
+                found.append(_Name(token.i, token.i + 1, text, parts[text], None))
+    return found
+
+
+def _person_label(text: str, label: str) -> str:
+    """PERSON for two or three capitalised words opening with a known first name, else `label`."""
+    words = text.split()
+    if label in RELABELLED_AS_PERSON and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+        if first_name_gender(words[0]) is not None and not words[-1].isupper():
+            return "PERSON"
+    return label
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = None) -> str:
+    """The fullest name `short` is part of: its words all in it; the one last named wins a tie.
+
+    Two people may share a surname ("Kevin Vickers", "Andrew Vickers"): "Vickers" joins
+    the one the article named most recently (`recent` maps a full name to that position).
+    """
+    matches = [_fullest(full, fulls) for full in fulls if _part_of(short, full)]
+    people = list(dict.fromkeys(matches))
+    if not people:
+        return short
+    if len(people) > 1 and recent is not None:
+        return max(people, key=lambda full: recent.get(full, -1))
+    return people[0]
+
+
+def _part_of(short: str, full: str) -> bool:
+    return _word_set(short) <= _word_set(full)
+
+
+@lru_cache(maxsize=4096)
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in name.split())
+
+
+def _fullest(name: str, fulls: list[str]) -> str:
+    """The longest name containing all words of `name` ("Justin Pierre Trudeau" for "Justin Trudeau")."""
+    return max((full for full in fulls if _part_of(name, full)), key=lambda full: len(full.split()), default=name)
+
+
+def _org_key(short: str, fulls: list[str]) -> str:
+    """The longer organisation name `short` abbreviates or shortens ("EDC", "Suncor")."""
+    for full in sorted(fulls, key=len, reverse=True):
+        if full == short:
+            continue
+        if short.isupper() and len(short) >= 2 and _initials(full) == short:
+            return full
+        if f" {short} " in f" {full} " and not short.isupper():
+            return full
+    return short
+
+
+def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
+    """Entities for the names, and the entity of each name."""
+    # dict.fromkeys keeps the order of first mention, so ties break the same way every run
+    people = sorted(dict.fromkeys(n.text for n in names if n.label == "PERSON"), key=lambda t: -len(t.split()))
+    orgs = sorted(dict.fromkeys(n.text for n in names if n.label != "PERSON"), key=len, reverse=True)
+    entities: list[ArticleEntity] = []
+    keys: dict[tuple[str, str], int] = {}
+    owners = []
+    recent: dict[str, int] = {}
+    for name in names:
+        person = _person_key(name.text, people, recent) if name.label in PERSON_LIKE_LABELS else name.text
+        if name.label == "PERSON" and len(name.text.split()) > 1:
+            recent[person] = name.start
+        if name.label == "PERSON" or person != name.text:
+            key = (person, "PERSON")
+        else:
+            key = (_org_key(name.text, orgs) if name.label not in ("GPE", "NORP") else name.text, name.label)
+        if key not in keys:
+            keys[key] = len(entities)
+            entities.append(ArticleEntity(name=key[0], label=key[1]))
+        owners.append(keys[key])
+    return entities, owners
+
+
+def _words(tokens: list[Token]) -> set[str]:
+    return {t.lower_ for t in tokens if t.is_alpha and not t.is_stop or "-" in t.text[1:-1]}
+
+
+def _title_tokens(doc: Doc, name: _Name) -> list[Token]:
+    """Words that describe a person where the name is used: a title before it, appositions."""
+    head = doc[name.end - 1]
+    found: list[Token] = []
+    for child in head.children:
+        if child.dep_ == "appos" and child.i >= name.end:
+            found.extend(t for t in child.subtree if t.dep_ not in ("relcl", "prep") and t.i >= name.end)
+        elif child.dep_ in TITLE_DEPS and child.i < name.start and not child.ent_type_:
+            found.extend(t for t in child.subtree if not t.ent_type_ or t.ent_type_ == "NORP")
+    if head.dep_ == "appos" and head.head.i < name.start and head.head.pos_ == "NOUN":
+        found.extend(t for t in head.head.subtree if t.i < name.start and not t.ent_type_)
+    if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+        for child in head.head.children:
+            if child.dep_ == "attr" and child.pos_ == "NOUN":
+                found.extend(t for t in child.subtree if t.dep_ != "prep" and t.i > child.i - 4)
+    return found
+
+
+def _gender_of_words(words: set[str]) -> str | None:
+    if words & FEMALE_WORDS:
+        return "f"
+    if words & MALE_WORDS:
+        return "m"
+    return None
+
+
+def _describe(doc: Doc, names: list[_Name], owners: list[int], entities: list[ArticleEntity]) -> None:
+    """Titles, appositions and gender evidence of each person entity."""
+    for name, owner in zip(names, owners, strict=True):
+        entity = entities[owner]
+        if entity.label != "PERSON":
+            continue
+        tokens = _title_tokens(doc, name)
+        before = doc[name.start - 1].lower_ if name.start > 0 else ""
+        words = _words(tokens) | ({before} if before in FEMALE_WORDS | MALE_WORDS else set())
+        if name.title:
+            words |= {w.lower().strip(".") for w in name.title.split()}
+            entity.title_text = entity.title_text or name.title
+        entity.titles |= words
+        if entity.gender is None:
+            entity.gender = _gender_of_words(words)
+        entity.name_gender = entity.name_gender or _first_name_gender(entity.name)
+
+
+def _first_name_gender(name: str) -> str | None:
+    words = name.split()
+    if len(words) < 2:
+        return None
+    gender = first_name_gender(words[0])
+    return {"female": "f", "male": "m"}.get(gender or "")
+
+
+def _mismatch(entity: ArticleEntity, word: str) -> int:
+    """1 when a first name points to the other gender than the pronoun (weak evidence), else 0."""
+    if entity.gender is not None or entity.name_gender is None:
+        return 0
+    wanted = "f" if word in PERSON_PRONOUNS_F else "m" if word in PERSON_PRONOUNS_M else None
+    return int(wanted is not None and entity.name_gender != wanted)
+
+
+def _compatible(entity: ArticleEntity, word: str) -> bool:
+    if word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M:
+        wanted = "f" if word in PERSON_PRONOUNS_F else "m"
+        return entity.label == "PERSON" and entity.gender in (None, wanted)
+    if word in THING_PRONOUNS:
+        return entity.label in THING_LABELS
+    return entity.label in GROUP_LABELS
+
+
+def _clause_head(token: Token) -> Token:
+    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _antecedent(
+    token: Token, seen: list[_Seen], entities: list[ArticleEntity], sentence: int, quoted: bool
+) -> int | None:
+    """The entity a pronoun refers to: the most salient compatible one of the last few sentences.
+
+    Salience (after Lappin and Leass) adds up over an entity's mentions: each counts
+    RECENCY, plus SUBJECT when it is a subject, halved for every sentence back. A first
+    name of the other gender only counts when nothing else fits; beyond the window, the
+    nearest compatible mention is taken.
+    """
+    word = token.lower_
+    own_head = _clause_head(token).i
+    scores: dict[int, float] = {}
+    fallback: int | None = None
+    for item in reversed(seen):
+        distance = sentence - item.sentence
+        if distance > NEAR_SENTENCES and scores:
+            break
+        if item.quoted and not quoted:
+            continue
+        entity = entities[item.entity]
+        if not _compatible(entity, word):
+            continue
+        if item.head == own_head and item.subject and token.dep_ in OBJECT_DEPS:
+            continue  # "Smith praised him": not Smith
+        if _mismatch(entity, word):
+            fallback = item.entity if fallback is None else fallback
+            continue
+        if distance > NEAR_SENTENCES:
+            return item.entity
+        weight = (RECENCY + (SUBJECT if item.subject else 0)) / 2**distance
+        scores[item.entity] = scores.get(item.entity, 0.0) + weight
+    if scores:
+        return max(scores, key=lambda entity: scores[entity])
+    return fallback
+
+
+def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
+    """A possessive's antecedent in its own sentence: the noun it hangs under or the clause's subject.
+
+    "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
+    father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns.
+    """
+    word = token.lower_
+    node = token
+    while node.head.i != node.i:
+        node = node.head
+        found = heads.get(node.i)
+        if found is not None and node.pos_ in ("PROPN", "NOUN"):
+            return found if _compatible(entities[found], word) and not _mismatch(entities[found], word) else None
+        if node.pos_ in ("VERB", "AUX"):
+            for child in node.children:
+                if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
+                    continue
+                if child.lower_ in ("who", "that") and node.dep_ == "relcl":
+                    child = node.head
+                found = heads.get(child.i)
+                if found is not None and _compatible(entities[found], word) and not _mismatch(entities[found], word):
+                    return found
+    return None
+
+
+def _reported_speaker(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
+    """The speaker of "Lee Finell said she is unsure": a subject pronoun of a clause reported by
+    a speech verb refers to that verb's subject (a first name of the other gender notwithstanding)."""
+    clause = token.head
+    if token.dep_ not in SUBJECT_DEPS or clause.dep_ != "ccomp" or clause.head.lemma_ not in PERSON_SPEECH_VERBS:
+        return None
+    for child in clause.head.children:
+        if child.dep_ == "nsubj" and child.i < token.i:
+            found = heads.get(child.i)
+            if found is not None and _compatible(entities[found], token.lower_):
+                return found
+    return None
+
+
+def _pronoun_word(token: Token) -> str | None:
+    word = token.lower_
+    if word not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
+        return None
+    return word
+
+
+def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleEntity]) -> int | None:
+    """The entity a definite description ("the prime minister", "the company") refers to."""
+    head = token.lemma_.lower()
+    words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {token.lower_}
+    if head in ORGANISATION_NOUNS:
+        if any(c.dep_ in TITLE_DEPS for c in token.children):
+            return None  # "the Canadian government", "the security firm": not the last one named
+        for item in reversed(seen):
+            entity = entities[item.entity]
+            if entity.label == "ORG" or (head == "government" and entity.label == "GPE"):
+                return item.entity
+        return None
+    best = None
+    for number, entity in enumerate(entities):
+        if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
+            continue
+        if not words - {"former", "new"} <= entity.titles | {"former", "new"}:
+            continue
+        last = max((item.token for item in seen if item.entity == number), default=-1)
+        if best is None or last > best[0]:
+            best = (last, number)
+    return None if best is None else best[1]
+
+
+def _is_description(token: Token) -> bool:
+    if token.pos_ != "NOUN" or token.ent_type_ or token.dep_ in TITLE_DEPS | {"appos", "attr"}:
+        return False
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
+
+
+def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
+    """Link every name, definite description and pronoun of `doc` into entities.
+
+    `people` are spans known to name people (GAP's candidate names), taken over the model's.
+    """
+    tokens = list(doc)  # one Token object per position, not one per doc[i]
+    names = _names(doc, tokens, people)
+    entities, owners = _group(names)
+    _describe(doc, names, owners, entities)
+    sentences = _sentence_index(tokens)
+    quoted = _quoted(tokens)
+    starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
+    mentions: list[Mention] = []
+    seen: list[_Seen] = []
+    heads: dict[int, int] = {}  # head token of each linked mention -> its entity
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        entity, end, kind = None, i + 1, "name"
+        if i in starts:
+            name, entity = starts[i]
+            end = name.end
+            head = tokens[end - 1]
+            appos_of = head.head if head.dep_ == "appos" else None
+            token = head
+        elif (word := _pronoun_word(token)) is not None:
+            kind, appos_of = "pronoun", None
+            if token.dep_ == "poss":
+                entity = _local_antecedent(token, heads, entities)
+            else:
+                entity = _reported_speaker(token, heads, entities)
+            if entity is None:
+                entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
+            gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
+            if entity is not None and gendered and entities[entity].gender is None:
+                entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"
+        elif _is_description(token):
+            kind, appos_of = "description", None
+            entity = _description_entity(token, seen, entities)
+        if entity is not None:
+            mentions.append(Mention(i, end, kind, entity))
+            subject = token.dep_ in SUBJECT_DEPS or (appos_of is not None and appos_of.dep_ in SUBJECT_DEPS)
+            head_of = _clause_head(token).i
+            seen.append(_Seen(token.i, sentences[token.i], entity, subject, quoted[token.i], head_of))
+            heads[token.i] = entity
+        i = end
+    by_token = {t: number for number, m in enumerate(mentions) for t in range(m.start, m.end)}
+    return Coref(entities, mentions, by_token)
