@@ -15,13 +15,14 @@ async def create_topics(settings: Settings) -> list[tuple[str, bool]]:
     try:
         await admin.start()
         existing = set(await admin.list_topics())
-        missing = [name for name in settings.topics if name not in existing]
+        names = [*settings.topics, settings.fingerprints_topic]
+        missing = [name for name in names if name not in existing]
         if missing:
             new = [NewTopic(name, settings.partitions, settings.replication_factor) for name in missing]
             try:
                 await admin.create_topics(new)
             except TopicAlreadyExistsError:
                 pass  # created meanwhile by another worker
-        return [(name, name in missing) for name in settings.topics]
+        return [(name, name in missing) for name in names]
     finally:
         await admin.close()

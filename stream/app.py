@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,13 @@ class Topics:
     quotes_topic: faust.TopicT
     entities_topic: faust.TopicT
     dlq_topic: faust.TopicT
+    lineage_topic: faust.TopicT
+    fingerprints_topic: faust.TopicT
+
+    def for_output(self, output: str) -> faust.TopicT:
+        """The topic of an output name (enriched, quotes, entities, dlq, lineage, fingerprints)."""
+        topic: faust.TopicT = getattr(self, f"{output}_topic")
+        return topic
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -45,14 +53,26 @@ def create_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.replication_factor,
         consumer_auto_offset_reset="earliest",
         datadir=str(Path(settings.data_dir).absolute()),
+        # Tables live in RocksDB (the rocksdict driver, see stream.state) under the data directory; their
+        # changelog topics get topic_replication_factor.
+        store="rocksdb://",
         web_host=settings.web_host,
         web_port=settings.web_port,
+        # Where other workers forward a table query for a key this worker holds.
+        canonical_url=f"http://{advertised_host(settings.web_host)}:{settings.web_port}",
         web_bind=settings.web_host,
         web_in_thread=False,
         # One event loop turn spent in Python per batch is expected; the NLP
         # itself runs in the pool, so this only warns on real stalls.
         blocking_timeout=None,
     )
+
+
+def advertised_host(web_host: str) -> str:
+    """The address other workers reach this one at: the bound host, or this host's address for a wildcard."""
+    if web_host in ("", "0.0.0.0", "::"):  # noqa: S104 - a comparison, not a bind
+        return socket.gethostbyname(socket.gethostname())
+    return web_host
 
 
 def declare_topics(app: faust.App, settings: Settings) -> Topics:
@@ -71,6 +91,8 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         quotes_topic=topic(settings.quotes_topic),
         entities_topic=topic(settings.entities_topic),
         dlq_topic=topic(settings.dlq_topic),
+        lineage_topic=topic(settings.lineage_topic),
+        fingerprints_topic=topic(settings.fingerprints_topic),
     )
 
 

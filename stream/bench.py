@@ -98,6 +98,7 @@ class WorkerProcess:
             "NEWSWIRE_QUOTES_TOPIC": f"bench-{suffix}.quotes",
             "NEWSWIRE_ENTITIES_TOPIC": f"bench-{suffix}.entities",
             "NEWSWIRE_DLQ_TOPIC": f"bench-{suffix}.dlq",
+            "NEWSWIRE_LINEAGE_TOPIC": f"bench-{suffix}.lineage",
             "NEWSWIRE_GROUP_ID": f"bench-{suffix}",
             "NEWSWIRE_PROCESSES": str(processes),
             "NEWSWIRE_BATCH_SIZE": str(settings.batch_size),

@@ -107,8 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     topics = commands.add_parser(
         "topics",
         help="create the service's topics if they do not exist",
-        description="Create the raw, enriched, quotes, entities and dead-letter topics with NEWSWIRE_PARTITIONS "
-        "partitions and NEWSWIRE_REPLICATION_FACTOR replicas. Existing topics are left as they are.",
+        description="Create the raw, enriched, quotes, entities, dead-letter and lineage topics, and the "
+        "quote-fingerprint repartition topic, with NEWSWIRE_PARTITIONS partitions and "
+        "NEWSWIRE_REPLICATION_FACTOR replicas. Existing topics are left as they are.",
         epilog=EXIT_CODES,
         formatter_class=formatter,
     )

@@ -68,7 +68,7 @@ def article_from_dict(data: Any, *, max_chars: int) -> Article:
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """One of the JSON Schemas shipped in `stream/schemas/` (article, enriched, quote, entity, dead_letter)."""
+    """One of the JSON Schemas shipped in `stream/schemas/` (article, enriched, quote, entity, dead_letter, lineage)."""
     text = resources.files("stream.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

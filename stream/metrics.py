@@ -65,3 +65,19 @@ rebalances = Counter("newswire_rebalances_total", "Partition assignments receive
 assigned_partitions = Gauge("newswire_assigned_partitions", "Input partitions assigned to this worker.")
 ready = Gauge("newswire_ready", "1 when the model is loaded and partitions are assigned.")
 build = Info("newswire_build", "Service, model and library versions.")
+
+story_versions = Counter(
+    "newswire_story_versions_total",
+    "Article versions by outcome: first, update, replay (already processed) or stale (older than the last; "
+    "no quote changes).",
+    ["outcome"],
+)
+lineage_events = Counter(
+    "newswire_lineage_events_total", "Quote lineage events published, by change (first_seen, repeated).", ["change"]
+)
+state_entries = Gauge(
+    "newswire_state_entries", "Entries in this worker's active table partitions, after the last expiry.", ["table"]
+)
+state_expired = Counter(
+    "newswire_state_expired_total", "Table entries deleted after NEWSWIRE_STATE_RETENTION.", ["table"]
+)

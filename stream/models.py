@@ -122,11 +122,16 @@ class EnrichedArticle:
     model: str = ""
     pipeline_version: str = ""
     processing_ms: float = 0.0
+    previous_version: str | int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteEvent:
-    """The event published per quote on the quotes topic: a wire line without a join."""
+    """The event published per quote change on the quotes topic: a wire line without a join.
+
+    `change` is "added" (new in `version`) or "removed" (in the version before, gone
+    in `version`); `first_version` is the version the quote first appeared in.
+    """
 
     quote_id: str
     article_id: str
@@ -145,6 +150,9 @@ class QuoteEvent:
     source: str | None
     url: str | None
     published_at: str | None
+    change: str = "added"
+    version: str | int | None = None
+    first_version: str | int | None = None
 
 
 @dataclass(frozen=True, slots=True)

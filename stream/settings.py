@@ -71,13 +71,20 @@ class Settings:
     enriched_topic: str = field(
         default="articles.enriched", metadata=_doc("Output topic: one enriched event per article.")
     )
-    quotes_topic: str = field(default="articles.quotes", metadata=_doc("Output topic: one event per quote."))
+    quotes_topic: str = field(
+        default="articles.quotes",
+        metadata=_doc("Output topic: one event per quote added or removed in an article version."),
+    )
     entities_topic: str = field(
         default="articles.entities",
         metadata=_doc("Output topic: one event per canonical entity of an article, keyed by entity name."),
     )
     dlq_topic: str = field(
         default="articles.dlq", metadata=_doc("Dead-letter topic for input that cannot be processed.")
+    )
+    lineage_topic: str = field(
+        default="quotes.lineage",
+        metadata=_doc("Output topic: a quote fingerprint's first sighting and each article repeating it."),
     )
     partitions: int = field(
         default=4, metadata=_doc("Partitions for topics created by `newswire topics` and the worker.")
@@ -111,7 +118,13 @@ class Settings:
     max_body_chars: int = field(default=100_000, metadata=_doc("Longest article body accepted, in characters."))
     web_host: str = field(default="127.0.0.1", metadata=_doc("Address of the worker's HTTP server (metrics, health)."))
     web_port: int = field(default=6066, metadata=_doc("Port of the worker's HTTP server."))
-    data_dir: str = field(default=".newswire", metadata=_doc("Directory for the worker's local state."))
+    data_dir: str = field(
+        default=".newswire", metadata=_doc("Directory for the worker's local state (RocksDB tables).")
+    )
+    state_retention: int = field(
+        default=604_800,
+        metadata=_doc("Seconds a table entry (article version, quote lineage) is kept after its last update."),
+    )
     cache_dir: str = field(
         default="",
         metadata=_doc(
@@ -145,7 +158,14 @@ class Settings:
 
     def check(self) -> None:
         """Raise SettingsError when values are out of range or inconsistent."""
-        positive = ("partitions", "replication_factor", "batch_size", "max_message_bytes", "max_body_chars")
+        positive = (
+            "partitions",
+            "replication_factor",
+            "batch_size",
+            "max_message_bytes",
+            "max_body_chars",
+            "state_retention",
+        )
         for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1, got {getattr(self, name)}")
@@ -169,7 +189,9 @@ class Settings:
             if not self.sasl_username or not self.sasl_password:
                 raise SettingsError(f"{PREFIX}SASL_USERNAME and {PREFIX}SASL_PASSWORD are required for SASL")
         if len(set(self.topics)) < len(self.topics):
-            raise SettingsError("the raw, enriched, quotes, entities and dead-letter topics must have different names")
+            raise SettingsError(
+                "the raw, enriched, quotes, entities, dead-letter and lineage topics must have different names"
+            )
 
     @property
     def cache_path(self) -> str:
@@ -178,7 +200,19 @@ class Settings:
 
     @property
     def topics(self) -> tuple[str, ...]:
-        return (self.raw_topic, self.enriched_topic, self.quotes_topic, self.entities_topic, self.dlq_topic)
+        return (
+            self.raw_topic,
+            self.enriched_topic,
+            self.quotes_topic,
+            self.entities_topic,
+            self.dlq_topic,
+            self.lineage_topic,
+        )
+
+    @property
+    def fingerprints_topic(self) -> str:
+        """The internal repartition topic: quote occurrences keyed by fingerprint, named after the group."""
+        return f"{self.group_id}-quote-fingerprints"
 
 
 def default_cache_dir(environ: Mapping[str, str]) -> str:

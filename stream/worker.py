@@ -1,4 +1,4 @@
-"""Wiring the worker together: settings -> pool, app, topics, agents -> run."""
+"""Wiring the worker together: settings -> pool, app, topics, tables, agents, views -> run."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from stream.logs import configure_logging, logging_config
 from stream.nlp import check_model
 from stream.pool import EnrichPool
 from stream.settings import Settings
+from stream.state import declare_tables, install_state
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ def run(settings: Settings) -> int:
     )
     app = create_app(settings)
     topics = declare_topics(app, settings)
-    register_agents(app, topics, pool, settings)
+    tables = declare_tables(app, settings)
+    register_agents(app, topics, tables, pool, settings)
+    install_state(app, tables, settings)
     monitor.install(app, pool, settings)
     configure_logging(level=settings.log_level, fmt=settings.log_format)
 

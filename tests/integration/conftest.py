@@ -206,7 +206,7 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
     def make(*, on: Broker | None = None, **settings: str) -> Worker:
         target = on or broker
         suffix = uuid.uuid4().hex[:8]
-        topics = {name: f"test-{suffix}.{name}" for name in ("raw", "enriched", "quotes", "entities", "dlq")}
+        topics = {name: f"test-{suffix}.{name}" for name in ("raw", "enriched", "quotes", "entities", "dlq", "lineage")}
         env = {
             **service_environ(),
             "NEWSWIRE_BOOTSTRAP_SERVERS": target.bootstrap,
@@ -215,6 +215,7 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
             "NEWSWIRE_QUOTES_TOPIC": topics["quotes"],
             "NEWSWIRE_ENTITIES_TOPIC": topics["entities"],
             "NEWSWIRE_DLQ_TOPIC": topics["dlq"],
+            "NEWSWIRE_LINEAGE_TOPIC": topics["lineage"],
             "NEWSWIRE_GROUP_ID": f"test-{suffix}",
             "NEWSWIRE_PARTITIONS": "2",
             "NEWSWIRE_WEB_PORT": str(free_port()),

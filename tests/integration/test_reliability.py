@@ -194,7 +194,12 @@ def test_a_worker_joining_and_leaving_loses_nothing_and_keeps_order(make_worker)
     wait_until(lambda: first.count("enriched") >= 20)
 
     second = make_worker(batch_size="8", partitions="4")
-    second.env = {**first.env, "NEWSWIRE_WEB_PORT": second.env["NEWSWIRE_WEB_PORT"]}
+    # Its own web port and data directory (RocksDB allows one process per directory).
+    second.env = {
+        **first.env,
+        "NEWSWIRE_WEB_PORT": second.env["NEWSWIRE_WEB_PORT"],
+        "NEWSWIRE_DATA_DIR": second.env["NEWSWIRE_DATA_DIR"],
+    }
     second.topics = first.topics
     second.start()
     wait_until(lambda: assigned_partitions(second) > 0, 120)

@@ -444,6 +444,10 @@ def test_dashboard_covers_the_service_metrics(dashboard: dict) -> None:
         "newswire_assigned_partitions",
         "newswire_rebalances_total",
         "newswire_build_info",
+        "newswire_story_versions_total",
+        "newswire_lineage_events_total",
+        "newswire_state_entries",
+        "newswire_state_expired_total",
     ):
         assert name in used, f"no panel shows {name}"
 

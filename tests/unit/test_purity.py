@@ -1,4 +1,4 @@
-"""The NLP core and the records stay free of Kafka, Faust and metrics imports."""
+"""The NLP core, the records and the pure stream steps stay free of Kafka, Faust and metrics imports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 def test_core_modules_do_not_import_the_streaming_stack() -> None:
     code = (
         "import sys, stream.models, stream.codec, stream.events, stream.nlp, stream.settings\n"
+        "import stream.versions, stream.lineage, stream.routing\n"
         "bad = [m for m in ('faust', 'aiokafka', 'mode', 'prometheus_client') if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )

