@@ -10,6 +10,7 @@ import faust
 import spacy
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
+from faust.exceptions import ConsumerNotStarted
 from prometheus_client import generate_latest
 
 from stream import __version__, metrics
@@ -38,17 +39,27 @@ def lag_seconds(published_at: str | None, *, now: datetime) -> float | None:
     return (now - published).total_seconds()
 
 
+def input_partitions(app: faust.App, raw_topic: str) -> list[Any]:
+    """The input partitions assigned to this worker; none before its consumer has started.
+
+    The web server answers /readyz and /metrics while the model loads, before
+    Faust starts the consumer thread, whose assignment() raises until then.
+    """
+    try:
+        assignment = app.consumer.assignment()
+    except ConsumerNotStarted:
+        return []
+    return [tp for tp in assignment if tp.topic == raw_topic]
+
+
 def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
     """Register the health and metrics endpoints, the lag timer and the rebalance hook."""
     metrics.build.info(
         {"version": __version__, "model": settings.model, "spacy": spacy.about.__version__, "faust": faust.__version__}
     )
 
-    def input_partitions() -> list[Any]:
-        return [tp for tp in app.consumer.assignment() if tp.topic == settings.raw_topic]
-
     def is_ready() -> bool:
-        return pool.ready and bool(input_partitions())
+        return pool.ready and bool(input_partitions(app, settings.raw_topic))
 
     @app.page("/metrics")
     async def metrics_view(web: Any, request: Any) -> Any:
@@ -62,7 +73,7 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
 
     @app.page("/readyz")
     async def ready_view(web: Any, request: Any) -> Any:
-        state = {"model_loaded": pool.ready, "partitions": len(input_partitions())}
+        state = {"model_loaded": pool.ready, "partitions": len(input_partitions(app, settings.raw_topic))}
         if is_ready():
             return web.json({"status": "ready", **state})
         return web.json({"status": "not ready", **state}, status=503)
@@ -70,7 +81,7 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(app: faust.App, assigned: set[Any], **kwargs: Any) -> None:  # noqa: ARG001
         metrics.rebalances.inc()
-        metrics.assigned_partitions.set(len(input_partitions()))
+        metrics.assigned_partitions.set(len(input_partitions(app, settings.raw_topic)))
         metrics.consumer_lag.clear()
 
     @app.timer(interval=LAG_INTERVAL)  # type: ignore[untyped-decorator]
@@ -79,7 +90,7 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
 
 
 async def _update_lag(app: faust.App, settings: Settings) -> None:
-    tps = [tp for tp in app.consumer.assignment() if tp.topic == settings.raw_topic]
+    tps = input_partitions(app, settings.raw_topic)
     if not tps:
         return
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))

@@ -3,11 +3,14 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from faust.exceptions import ConsumerNotStarted
+from faust.types import TP
 
 from stream.logs import JsonFormatter
-from stream.monitor import lag_seconds
+from stream.monitor import input_partitions, lag_seconds
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -32,3 +35,25 @@ def test_json_log_lines_are_single_objects() -> None:
     assert "\n" not in line
     entry = json.loads(line)
     assert (entry["level"], entry["logger"], entry["message"]) == ("info", "stream.agents", "batch: 3")
+
+
+class _Consumer:
+    def __init__(self, assignment: set | None) -> None:
+        self._assignment = assignment
+
+    def assignment(self) -> set:
+        if self._assignment is None:
+            raise ConsumerNotStarted("Consumer thread not yet started")
+        return self._assignment
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (None, []),  # /readyz asked while the model loads, before the consumer thread starts
+        ({TP("raw", 0), TP("other", 1)}, [TP("raw", 0)]),
+    ],
+)
+def test_input_partitions_are_none_until_the_consumer_starts(assignment, expected) -> None:
+    app = SimpleNamespace(consumer=_Consumer(assignment))
+    assert input_partitions(app, "raw") == expected  # type: ignore[arg-type]
