@@ -102,12 +102,22 @@ def run_quotes(args: argparse.Namespace, settings: Settings) -> int:
         batch_size = args.batch_size or settings.batch_size
         if args.join_split:
             joined = quotes_joined(
-                articles, model=model, batch_size=batch_size, quiet=args.quiet, attributions=attributions
+                articles,
+                model=model,
+                batch_size=batch_size,
+                quiet=args.quiet,
+                attributions=attributions,
+                cache_dir=settings.cache_path,
             )
             predictions = {k: as_predicted(v) for k, v in joined.items()}
         else:
             enriched, failed = enrich_all(
-                articles, model=model, batch_size=batch_size, quiet=args.quiet, attributions=attributions
+                articles,
+                model=model,
+                batch_size=batch_size,
+                quiet=args.quiet,
+                attributions=attributions,
+                cache_dir=settings.cache_path,
             )
             predictions = {k: as_predicted(v.quotes) for k, v in enriched.items()}
         source = f"model {model}, {attributions}{', split quotes joined' if args.join_split else ''}"
@@ -148,7 +158,11 @@ def run_entities(args: argparse.Namespace, settings: Settings) -> int:
     model = args.model or settings.model
     articles = [Article(id=d.id, body=d.text) for d in documents]
     enriched, failed = enrich_all(
-        articles, model=model, batch_size=args.batch_size or settings.batch_size, quiet=args.quiet
+        articles,
+        model=model,
+        batch_size=args.batch_size or settings.batch_size,
+        quiet=args.quiet,
+        cache_dir=settings.cache_path,
     )
     counts = EntityCounts()
     predicted = {}
@@ -226,7 +240,7 @@ def run_coref(args: argparse.Namespace, settings: Settings) -> int:
 
     rows = read_gap_file(args.gold)
     model = args.model or settings.model
-    predictions = predict_gap(load_pipeline(model), rows)
+    predictions = predict_gap(load_pipeline(model, cache_dir=settings.cache_path), rows)
     if args.predictions:
         with open(args.predictions, "w", encoding="utf-8") as out:
             out.write(format_predictions(predictions))

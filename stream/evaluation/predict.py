@@ -19,10 +19,11 @@ def enrich_all(
     batch_size: int,
     quiet: bool,
     attributions: Attributions = "statements",
+    cache_dir: str | None = None,
 ) -> tuple[dict[str, EnrichedArticle], int]:
     """Enriched articles by id, exactly as the service makes them, and how many failed (reported on stderr)."""
     check_model(model)
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, cache_dir=cache_dir)
     enriched: dict[str, EnrichedArticle] = {}
     failed = 0
     with progress_bar(total=len(articles), quiet=quiet) as bar:
@@ -45,10 +46,11 @@ def quotes_joined(
     batch_size: int,
     quiet: bool,
     attributions: Attributions = "statements",
+    cache_dir: str | None = None,
 ) -> dict[str, list[Quote]]:
     """Quotes with interrupted statements joined ('"X," he said, "Y."' as one), PolNeAR's convention."""
     check_model(model)
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, cache_dir=cache_dir)
     found: dict[str, list[Quote]] = {}
     with progress_bar(total=len(articles), quiet=quiet) as bar:
         docs = nlp.pipe((a.body for a in articles), batch_size=batch_size)
