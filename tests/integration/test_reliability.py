@@ -50,8 +50,11 @@ def good(sent: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     return [(key, value) for key, value in sent if not key.startswith("bad-")]
 
 
-def check_every_output(worker, sent: list[tuple[str, bytes]], timeout: float = 120) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def check_every_output(worker, sent: list[tuple[str, bytes]], timeout: float = 300) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Every article id has its enriched event, its quotes and entities; every bad message its dead letter.
+
+    The timeout is generous: a worker restarted after a crash first waits out the dead
+    member's session before the group hands it the partitions again.
 
     Quotes and entities are counted by (article id, quote id / entity name) against what
     the enriched events list, dead letters by the input key.
