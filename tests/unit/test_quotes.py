@@ -441,6 +441,34 @@ def test_quote_paragraph_without_speaker_inherits_the_previous_speaker(nlp):
     assert second.speaker.text == "the mayor"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The paragraph before is about someone: its subject says the quote.
+        (
+            "“The bridge is safe,” John Lee said.\n\nAnna Berg, the mayor, walked across it on Monday.\n\n"
+            "“We will never forget this day.”",
+            "Anna Berg",
+        ),
+        # The paragraph before names no one: the quote goes on from the quote before it.
+        (
+            "“The bridge is safe,” Anna Berg said.\n\nThe bridge cost ten million dollars to build.\n\n"
+            "“We will never forget this day.”",
+            "Anna Berg",
+        ),
+        # A person named there, but not as the subject: nobody is sure.
+        (
+            "“The bridge is safe,” Anna Berg said.\n\nThe council thanked John Lee for the design.\n\n"
+            "“We will never forget this day.”",
+            None,
+        ),
+    ],
+)
+def test_quote_paragraph_after_a_paragraph_between(nlp, text, expected):
+    *_, last = quotes_of(nlp, text)
+    assert last.speaker.name == expected
+
+
 def test_quote_without_any_speaker_stays_without_one(nlp):
     text = "The bridge fell in May.\n\n\n\nThe town was quiet.\n“Nobody expected this to happen to a town like ours.”"
     (quote,) = quotes_of(nlp, text)
