@@ -226,6 +226,17 @@ def _with_first_name(ent: Span) -> Span:
     return ent
 
 
+def _with_number(ent: Span) -> Span:
+    """An organisation's name with the number the model left out ("UFCW Local | 832")."""
+    doc, end = ent.doc, ent.end
+    if ent.label_ != "ORG" or end >= len(doc):
+        return ent
+    after = doc[end]
+    if after.like_num and after.dep_ == "nummod" and after.head.i == end - 1 and ent[-1].whitespace_:
+        return Span(doc, ent.start, end + 1, label="ORG")
+    return ent
+
+
 def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
     """One person for two touching PERSON spans ("Lawyer Grace" + "Achieng Otieno")."""
     merged: list[Span] = []
@@ -246,7 +257,8 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
 
 def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
-    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc, tokens)
+    spans = [_with_number(_with_first_name(ent)) for ent in doc.ents if ent.label_ in NAMED_LABELS]
+    spans += _person_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
@@ -287,9 +299,11 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
     """Lone words the model did not tag that are part of a person's full name ("Nunes said"),
-    or an organisation's initials ("EDC")."""
+    an organisation's initials ("EDC") or its one-word name, tagged elsewhere ("Facebook")."""
+    orgs = [n.text for n in names if n.label == "ORG"]
     parts = {w: "PERSON" for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
-    parts |= {_initials(n.text): "ORG" for n in names if n.label == "ORG" and len(n.text.split()) > 1}
+    parts |= {org: "ORG" for org in orgs if len(org.split()) == 1}
+    parts |= {_initials(org): "ORG" for org in orgs if len(org.split()) > 1}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
     for token in tokens:
