@@ -462,6 +462,17 @@ def test_quote_paragraph_without_speaker_inherits_the_previous_speaker(nlp):
             "“We will never forget this day.”",
             None,
         ),
+        # A paragraph with a quote of its own is no lead-in ...
+        (
+            "“The bridge is safe.” ― Anna Berg\n“We will never forget this day.” ― John Lee",
+            None,
+        ),
+        # ... and a quote with words after it is not a paragraph of its own.
+        (
+            "Anna Berg, the mayor, walked across it on Monday.\n\n“We will never forget this day.” "
+            "The crowd cheered for an hour.",
+            None,
+        ),
     ],
 )
 def test_quote_paragraph_after_a_paragraph_between(nlp, text, expected):

@@ -114,8 +114,9 @@ def _inherited(layout: Layout, item: Attribution, previous: Quote | None, coref:
 
     The speaker of the quote right before, when no paragraph stands between them. A quote
     that is a paragraph of its own is said by the person the paragraph before it is about
-    (its last subject naming a person: "Garland said ...", "Her message is simple:");
-    when that paragraph names no person, it goes on from the quote before that paragraph.
+    (its last subject naming a person: "Garland said ...", "Her message is simple:"), if that
+    paragraph quotes no one itself; when it names no person, the quote goes on from the
+    quote before that paragraph.
     """
     text = layout.text
     gap = None
@@ -124,8 +125,12 @@ def _inherited(layout: Layout, item: Attribution, previous: Quote | None, coref:
         if gap <= MAX_INHERIT_PARAGRAPHS:
             return previous.speaker, previous.cue
     before = _previous_paragraph(text, item.start_char)
-    if before is None or any(ch.isalnum() for ch in text[before[1] : item.start_char]):
-        return NO_SPEAKER, None  # not a paragraph of its own
+    line_end = text.find("\n", item.end_char)
+    after = text[item.end_char : line_end if line_end >= 0 else len(text)]
+    if before is None or any(ch.isalnum() for ch in text[before[1] : item.start_char] + after):
+        return NO_SPEAKER, None  # not a paragraph of its own: the words around it may name the speaker
+    if any(region.start < before[1] and region.end > before[0] for region in layout.regions):
+        return NO_SPEAKER, None  # a paragraph with a quote of its own ('"..." ― Jane Roe') is no lead-in
     people = _people_in(layout, coref, *before)
     subjects = [m for m in people if _is_subject(m, layout)]
     if subjects:
