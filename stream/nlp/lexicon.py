@@ -149,6 +149,10 @@ MALE_WORDS = frozenset(
 # Titles before a name that the name parser's own list lacks ("Justice Sean Dunphy").
 EXTRA_TITLES = frozenset("justice mla mp mpp organiser organizer premier skipper spokesperson".split())
 
+# A speaker described by a bare title the article gives no one ("the prime minister said")
+# is the person named last, in the same sentence or this many before it.
+DESCRIPTION_BACK_SENTENCES = 2
+
 # Head nouns of descriptions that stand for an organisation ("the company said").
 ORGANISATION_NOUNS = frozenset(
     "agency association authority bank board business carrier center centre chain church club coalition "
