@@ -92,6 +92,10 @@ NON_SPEAKERS = _words("there this what")
 # Subjects that cannot introduce a statement with a colon ('It read as follows: "..."').
 NOT_COLON_SPEAKERS = NON_SPEAKERS | _words("here it that these")
 
+# The only prepositions whose object speaks before a colon ('More from Jones: "..."');
+# others give a circumstance ('Then, after a pause: "..."').
+COLON_SPEAKER_PREPOSITIONS = _words("by from")
+
 # --- Punctuation -------------------------------------------------------------------
 
 # Dashes that end a dateline or set a headline apart from the names after it.

@@ -614,3 +614,12 @@ def test_an_error_inside_the_quote_rules_is_raised_not_turned_into_no_quotes() -
     # The caller's failure policy counts and dead-letters it; an empty list would hide it.
     with pytest.raises(AttributeError):
         extract_quotes("not a parsed Doc", article_id="a1")  # type: ignore[arg-type]
+
+
+def test_a_circumstance_before_a_colon_is_no_speaker(nlp):
+    text = (
+        "“We will get there if we all sit in one room,” Anna Berg said. Then, after a pause: "
+        "“A few more days. We need a few more days, and we will be done.”"
+    )
+    *_, last = quotes_of(nlp, text)
+    assert last.speaker.text == "Anna Berg"
