@@ -24,7 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
+from spacy.strings import get_string_id
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from stream.nlp.aliases import defined_acronyms
@@ -43,6 +46,7 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import clean_name
+from stream.nlp.text import doc_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -57,6 +61,8 @@ DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
+PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
+NOT_DESCRIPTION_DEPS = TITLE_DEPS | {"appos", "attr"}
 # Pronouns weigh the mentions of this many sentences back before taking any earlier one.
 NEAR_SENTENCES = 3
 RECENCY = 100.0
@@ -159,24 +165,37 @@ class _Seen:
     head: int
 
 
-def _sentence_index(tokens: list[Token]) -> list[int]:
-    index, number = [], 0
-    for token in tokens:
-        number += bool(token.is_sent_start) and token.i > 0
-        index.append(number)
-    return index
+def _sentence_index(doc: Doc) -> list[int]:
+    """The sentence number of every token, read from an array (no Token objects)."""
+    starts = doc.to_array("SENT_START") == 1
+    starts[:1] = False
+    return [int(n) for n in numpy.cumsum(starts)]
 
 
-def _quoted(tokens: list[Token]) -> list[bool]:
-    """True for tokens between quotation marks (a paragraph break closes any open quote)."""
+def _quote_effect(text: str) -> bool | None:
+    """True for a token that opens a quote, False for one that closes it, None for neither."""
+    if text == "“":
+        return True
+    if text == "”" or "\n" in text:
+        return False
+    return None
+
+
+def _quoted(doc: Doc) -> list[bool]:
+    """True for tokens between quotation marks (a paragraph break closes any open quote).
+
+    Read from the array of word ids, each distinct word looked up once.
+    """
+    words = doc.to_array("ORTH").tolist()
+    strings = doc.vocab.strings
+    effects = {word: _quote_effect(strings[word]) for word in set(words)}
+    toggles = {word for word in effects if strings[word] in QUOTE_TOGGLES}
     inside, flags = False, []
-    for token in tokens:
-        text = token.text
-        if text == "“":
-            inside = True
-        elif text == "”" or "\n" in text:
-            inside = False
-        elif text in QUOTE_TOGGLES:
+    for word in words:
+        effect = effects[word]
+        if effect is not None:
+            inside = effect
+        elif word in toggles:
             inside = not inside
         flags.append(inside)
     return flags
@@ -193,7 +212,9 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token.pos_ == "PROPN" and not token.ent_type_ and first_name_gender(token.text) is not None:
+        if token.pos != PROPN or token.ent_type:  # integer ids: the cheap test first
+            i += 1
+        elif first_name_gender(token.text) is not None:
             end = i + 1
             while end < len(tokens) and tokens[end].pos_ == "PROPN" and not tokens[end].ent_type_:
                 if not tokens[end].text[:1].isupper():
@@ -202,7 +223,7 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
             if end - i >= 2:
                 found.append(Span(doc, i, end, label="PERSON"))
             i = end
-        elif token.pos_ == "PROPN" and not token.ent_type_ and _speaks(token) and token.text[:1].isupper():
+        elif _speaks(token) and token.text[:1].isupper():
             start = token.i
             while start > 0 and tokens[start - 1].pos_ == "PROPN" and tokens[start - 1].dep_ == "compound":
                 if tokens[start - 1].ent_type_:
@@ -262,7 +283,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts = Counter(t.text for t in tokens)
+    counts = Counter(doc.to_array("ORTH").tolist())  # word ids: no Token objects
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
@@ -287,12 +308,10 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
                 parts = text.split()
-                label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
+                label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
             names.append(_Name(start, span.end, text, label, title))
-    # "Citizenship Canada (IRCC)": the acronym is the long form's other name (doc.text would
-    # build every token again)
-    text = "".join(t.text_with_ws for t in tokens)
-    defined = {short: name_text(long) for short, long in defined_acronyms(text).items()}
+    # "Citizenship Canada (IRCC)": the acronym is the long form's other name
+    defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
 
@@ -307,7 +326,7 @@ def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
     for token in tokens:
-        if not token.text[:1].isupper() or token.i in covered:
+        if token.is_lower or token.i in covered or not token.text[:1].isupper():
             continue
         text = name_text(token.text)
         wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
@@ -551,8 +570,10 @@ def _reported_speaker(token: Token, heads: dict[int, int], entities: list[Articl
 
 
 def _pronoun_word(token: Token) -> str | None:
+    if token.lower not in PRONOUN_IDS:  # an integer test before any string is made
+        return None
     word = token.lower_
-    if word not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
+    if token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$"):
         return None
     return word
 
@@ -582,7 +603,7 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
 
 
 def _is_description(token: Token) -> bool:
-    if token.pos_ != "NOUN" or token.ent_type_ or token.dep_ in TITLE_DEPS | {"appos", "attr"}:
+    if token.pos != NOUN or token.ent_type or token.dep_ in NOT_DESCRIPTION_DEPS:
         return False
     return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
 
@@ -596,8 +617,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     names = _names(doc, tokens, people)
     entities, owners = _group(names)
     _describe(doc, names, owners, entities)
-    sentences = _sentence_index(tokens)
-    quoted = _quoted(tokens)
+    sentences = _sentence_index(doc)
+    quoted = _quoted(doc)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []

@@ -43,6 +43,26 @@ def _entity_of(doc: Doc, token: Token) -> Span | None:
     return Span(doc, first, last + 1, label=token.ent_type_)
 
 
+def _entities_in(span: Span) -> list[Span]:
+    """The entities wholly inside `span` (what Span.ents gives), found from IOB tags:
+    Span.ents builds every entity of the doc first."""
+    doc = span.doc
+    found = []
+    i = span.start
+    while i < span.end:
+        token = doc[i]
+        if token.ent_iob_ != "B":
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if end <= span.end:
+            found.append(Span(doc, i, end, label=token.ent_type_))
+        i = end
+    return found
+
+
 def _proper_chain(token: Token) -> tuple[int, int] | None:
     """The run of proper nouns around `token` ("Rossiya-24", "Kremlin")."""
     if token.pos_ != "PROPN":
@@ -59,7 +79,7 @@ def _proper_chain(token: Token) -> tuple[int, int] | None:
 def _person_in_head_phrase(span: Span) -> Span | None:
     """A person named in the speaker's own phrase, not in a modifier ("a spokesman for X")."""
     untagged_title = span.root.pos_ == "PROPN" and not span.root.ent_type_
-    for ent in span.ents:
+    for ent in _entities_in(span):
         if ent.label_ != "PERSON":
             continue
         if untagged_title:
@@ -142,7 +162,7 @@ def _inside_modifier(token: Token, root: Token) -> bool:
 
 def _affiliation(span: Span, coref: Coref, name_range: tuple[int, int] | None) -> str | None:
     """The organisation a speaker speaks for: "a Freedom Mobile spokesperson", "economist at X"."""
-    for ent in span.ents:
+    for ent in _entities_in(span):
         if ent.label_ != "ORG" or (name_range is not None and name_range[0] <= ent.start <= name_range[1]):
             continue
         token = ent.root
