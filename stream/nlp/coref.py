@@ -20,7 +20,7 @@ Rules, each one small and tested on its own:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -45,8 +45,8 @@ from stream.nlp.lexicon import (
     SPACE_CHARS,
     THING_PRONOUNS,
 )
-from stream.nlp.names import clean_name
-from stream.nlp.text import doc_text
+from stream.nlp.names import NAME_CACHE_SIZE, clean_name
+from stream.nlp.views import doc_ents, doc_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -75,6 +75,7 @@ def strip_invisible(text: str) -> str:
     return text.translate(_TRANSLATE)
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_text(text: str) -> str:
     """A mention's text as a name: invisible characters, "the", honorifics and "'s" removed."""
     return clean_name(strip_invisible(text))
@@ -184,20 +185,22 @@ def _quote_effect(text: str) -> bool | None:
 def _quoted(doc: Doc) -> list[bool]:
     """True for tokens between quotation marks (a paragraph break closes any open quote).
 
-    Read from the array of word ids, each distinct word looked up once.
+    Read from the array of word ids: only the marks and line breaks are looked at.
     """
-    words = doc.to_array("ORTH").tolist()
+    words = doc.to_array("ORTH")
     strings = doc.vocab.strings
-    effects = {word: _quote_effect(strings[word]) for word in set(words)}
-    toggles = {word for word in effects if strings[word] in QUOTE_TOGGLES}
-    inside, flags = False, []
-    for word in words:
-        effect = effects[word]
-        if effect is not None:
-            inside = effect
-        elif word in toggles:
-            inside = not inside
-        flags.append(inside)
+    marks = [
+        w for w in numpy.unique(words).tolist() if _quote_effect(strings[w]) is not None or strings[w] in QUOTE_TOGGLES
+    ]
+    flags = [False] * len(words)
+    inside, done = False, 0
+    for i in numpy.flatnonzero(numpy.isin(words, numpy.array(marks, dtype=words.dtype))).tolist():
+        flags[done:i] = [inside] * (i - done)
+        text = strings[int(words[i])]
+        effect = _quote_effect(text)
+        inside = (not inside) if effect is None else effect
+        flags[i], done = inside, i + 1
+    flags[done:] = [inside] * (len(words) - done)
     return flags
 
 
@@ -278,7 +281,7 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
 
 def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
-    spans = [_with_number(_with_first_name(ent)) for ent in doc.ents if ent.label_ in NAMED_LABELS]
+    spans = [_with_number(_with_first_name(ent)) for ent in doc_ents(doc) if ent.label_ in NAMED_LABELS]
     spans += _person_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
@@ -608,6 +611,14 @@ def _is_description(token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
 
 
+def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
+    """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
+    pos, lower = doc.to_array("POS"), doc.to_array("LOWER")
+    pronouns = numpy.array(sorted(PRONOUN_IDS), dtype=lower.dtype)
+    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, pronouns))
+    return set(found.tolist()) | set(starts)
+
+
 def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     """Link every name, definite description and pronoun of `doc` into entities.
 
@@ -623,8 +634,12 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
+    candidates = _mention_candidates(doc, starts)
     i = 0
     while i < len(tokens):
+        if i not in candidates:  # no name, pronoun or noun: nothing to link
+            i += 1
+            continue
         token = tokens[i]
         entity, end, kind = None, i + 1, "name"
         if i in starts:

@@ -39,7 +39,7 @@ from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import Gazetteer, Place, load_gazetteer
 from stream.nlp.names import NameTable, build_name_table, clean_name
 from stream.nlp.results import team_names
-from stream.nlp.text import doc_text
+from stream.nlp.views import doc_ents, doc_text
 
 # Labels a newsroom tags with; numbers, ordinals and percentages are noise here.
 DEFAULT_LABELS = frozenset(
@@ -157,7 +157,7 @@ def group_mentions(
     """Mentions grouped by canonical name (without regard to case), and each group's name."""
     table = build_name_table(doc)
     defined = defined_acronyms(text)
-    ents = doc.ents
+    ents = doc_ents(doc)
     alone = {ent.text for ent in ents if ent.label_ == "PERSON" and len(ent) == 1}
     orgs = org_short_forms(ents, first_names=alone)
     groups: dict[str, list[Mention]] = {}

@@ -8,7 +8,7 @@ from stream.nlp.coref import _quoted, _sentence_index
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.text import doc_text
+from stream.nlp.views import doc_ents, doc_text
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -65,3 +65,8 @@ def test_sentence_and_quote_arrays_match_the_tokens(doc):
         flags.append(inside)
     assert _quoted(doc) == flags
     assert any(flags)
+
+
+def test_shared_entities_are_doc_ents(doc):
+    assert doc_ents(doc) == tuple(doc.ents)
+    assert doc_ents(doc) is doc_ents(doc)

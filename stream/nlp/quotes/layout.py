@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
 from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
-from stream.nlp.text import doc_text
+from stream.nlp.views import doc_text
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
+LINE_BREAK = re.compile("\n")
 # A line whose words are mostly capitalised is a headline or a title, not running text.
 MIN_HEADLINE_WORDS = 3
 MAX_RUNNING_TEXT_CAPITALS = 0.6
@@ -86,7 +88,7 @@ def build_layout(doc: Doc) -> Layout:
     regions = join_paragraph_runs(text, find_quoted_regions(text))
     starts = [r.start for r in regions]
     token_starts = doc.to_array("IDX").tolist()  # not a Token object per word
-    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    breaks = [match.start() for match in LINE_BREAK.finditer(text)]
     return Layout(doc, text, regions, starts, _token_regions(token_starts, regions), token_starts, breaks)
 
 

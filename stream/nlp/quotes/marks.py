@@ -195,7 +195,7 @@ def _is_quoted_words(inside: str) -> bool:
 
 def find_single_quoted_regions(text: str, doubles: list[Region]) -> list[Region]:
     """Return the regions between single quote marks outside `doubles`, in order."""
-    if not any(ch in SINGLE_OPENING_MARKS for ch in text):
+    if not any(mark in text for mark in SINGLE_OPENING_MARKS):
         return []
     masked = bytearray(len(text))
     for region in doubles:
