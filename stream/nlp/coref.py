@@ -170,7 +170,8 @@ def _sentence_index(doc: Doc) -> list[int]:
     """The sentence number of every token, read from an array (no Token objects)."""
     starts = doc.to_array("SENT_START") == 1
     starts[:1] = False
-    return [int(n) for n in numpy.cumsum(starts)]
+    index: list[int] = numpy.cumsum(starts).tolist()
+    return index
 
 
 def _quote_effect(text: str) -> bool | None:
@@ -189,9 +190,7 @@ def _quoted(doc: Doc) -> list[bool]:
     """
     words = doc.to_array("ORTH")
     strings = doc.vocab.strings
-    marks = [
-        w for w in numpy.unique(words).tolist() if _quote_effect(strings[w]) is not None or strings[w] in QUOTE_TOGGLES
-    ]
+    marks = [w for w in set(words.tolist()) if _quote_effect(strings[w]) is not None or strings[w] in QUOTE_TOGGLES]
     flags = [False] * len(words)
     inside, done = False, 0
     for i in numpy.flatnonzero(numpy.isin(words, numpy.array(marks, dtype=words.dtype))).tolist():
