@@ -15,7 +15,7 @@ ruler would give it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import DEP, IDS, LEMMA, MORPH, POS, TAG
@@ -39,6 +39,14 @@ READABLE = frozenset(
 TOKEN_LEVEL = ("tag", "pos", "dep", "lemma", "morph")
 
 
+Pattern = list[dict[str, Any]]
+
+
+def rule_patterns(ruler: AttributeRuler) -> list[list[Pattern]]:
+    """The ruler's patterns, one list per rule, in the ruler's order."""
+    return [cast(list[Pattern], entry["patterns"]) for entry in ruler.patterns]
+
+
 def pattern_keys(ruler: AttributeRuler) -> list[str] | None:
     """The attribute names the ruler's one-token patterns read, or None if the memo cannot be exact.
 
@@ -46,8 +54,8 @@ def pattern_keys(ruler: AttributeRuler) -> list[str] | None:
     outside READABLE: then the outcome may depend on more than the token's own attributes.
     """
     keys: set[str] = set()
-    for entry in ruler.patterns:
-        for pattern in entry["patterns"]:
+    for patterns in rule_patterns(ruler):
+        for pattern in patterns:
             for spec in pattern:
                 names = {"ORTH" if name == "TEXT" else name for name in spec}
                 if not names <= READABLE:
@@ -63,7 +71,7 @@ class MemoAttributes:
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._ruler: AttributeRuler | None = None
-        self._key_ids: list[int] = []
+        self._key_ids: list[int | str] = []
         self._copied: list[str] = []
         self._single: Matcher | None = None
         self._multi: Matcher | None = None
@@ -80,9 +88,9 @@ class MemoAttributes:
         self._copied = [name for name in TOKEN_LEVEL if name.upper() in keys]
         self._single = Matcher(self.vocab, validate=False)
         self._multi = Matcher(self.vocab, validate=False)
-        for number, entry in enumerate(ruler.patterns):
-            singles = [p for p in entry["patterns"] if len(p) == 1]
-            longer = [p for p in entry["patterns"] if len(p) > 1]
+        for number, patterns in enumerate(rule_patterns(ruler)):
+            singles = [p for p in patterns if len(p) == 1]
+            longer = [p for p in patterns if len(p) > 1]
             if singles:
                 self._single.add(str(number), singles)
             if longer:
