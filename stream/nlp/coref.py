@@ -11,7 +11,8 @@ Rules, each one small and tested on its own:
   26-year-old right wing") let a later "the prime minister" refer to that person; a bare
   "the company" or "the union" refers to the organisation last named;
 - pronouns: a possessive first takes the noun it hangs under or its clause's subject;
-  otherwise the most salient compatible entity of the last few sentences (subjects
+  a pronoun in a phrase fronted before a named subject takes that subject ("Despite his
+  injury, Byas played"); otherwise the most salient compatible entity of the last few sentences (subjects
   count more). Gender (honorifics, gendered nouns, pronouns already linked; a first name
   as weak evidence) and number must agree; "it" and "they" go to organisations, places
   and groups. A mention inside quotation marks is no antecedent for a pronoun outside.
@@ -536,6 +537,32 @@ def _reported_speaker(token: Token, heads: dict[int, int], entities: list[Articl
     return None
 
 
+def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity]) -> int | None:
+    """The subject named after a fronted phrase that holds the pronoun: "Despite his injury,
+    Byas played" -> Byas; "Although he tours with Thompson, Zorn also plays" -> Zorn.
+
+    The pronoun sits in a dependent of a verb that comes before the verb's subject; that
+    subject, when it is a name (`ahead` maps each name's last token to its entity) and agrees.
+    """
+    word = token.lower_
+    node = token
+    while node.head.i != node.i:
+        child, node = node, node.head
+        if child.dep_ in SUBJECT_DEPS or child.dep_ == "conj":
+            continue
+        if node.pos_ not in ("VERB", "AUX") or child.i > node.i:
+            continue
+        for subject in node.children:
+            if subject.dep_ in SUBJECT_DEPS and subject.i > token.i:
+                found = ahead.get(subject.i)
+                if found is not None and _compatible(entities[found], word) and not _mismatch(entities[found], word):
+                    return found
+                return None
+            if subject.dep_ in SUBJECT_DEPS:
+                return None
+    return None
+
+
 def _pronoun_word(token: Token) -> str | None:
     word = token.lower_
     if word not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
@@ -585,6 +612,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     sentences = _sentence_index(tokens)
     quoted = _quoted(tokens)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
+    ahead = {name.end - 1: owner for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
@@ -604,6 +632,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
                 entity = _local_antecedent(token, heads, entities)
             else:
                 entity = _reported_speaker(token, heads, entities)
+            if entity is None:
+                entity = _cataphora(token, ahead, entities)
             if entity is None:
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M

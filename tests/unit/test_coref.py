@@ -234,3 +234,25 @@ def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
 )
 def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A pronoun in a phrase fronted before the subject refers to that subject.
+        (
+            "Mark Ellis coached the team for years. Despite his injury, Tom Hale played every game.",
+            "his",
+            "Tom Hale",
+        ),
+        (
+            "Mark Ellis toured with the band. Although he tours with Ellis, Tom Hale also sings alone.",
+            "he",
+            "Tom Hale",
+        ),
+        # A subject named before the pronoun is no cataphora.
+        ("Mark Ellis met Tom Hale. After the game, Ellis praised his coach.", "his", "Mark Ellis"),
+    ],
+)
+def test_a_fronted_pronoun_refers_to_the_subject_after_it(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
