@@ -86,8 +86,8 @@ def split_title(words: list[str]) -> int:
         lower = word.lower().strip(".")
         if i > 0 and first_name_gender(word) in ("female", "male"):
             break  # "Lawyer Grace Achieng Otieno": Grace is a first name here, not "Her Grace"
-        if lower in NAME_CONSTANTS.titles or lower in EXTRA_TITLES or word[:1].islower():
-            cut = i + 1
+        if lower in NAME_CONSTANTS.titles or lower in EXTRA_TITLES or (word[:1].islower() and cut == i):
+            cut = i + 1  # a lower-case word only continues a title: "Mary of York" has none
     return cut
 
 
@@ -612,7 +612,9 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     sentences = _sentence_index(tokens)
     quoted = _quoted(tokens)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
-    ahead = {name.end - 1: owner for name, owner in zip(names, owners, strict=True)}
+    # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
+    roots = {name.start: doc[name.start : name.end].root for name in names}
+    ahead = {roots[name.start].i: owner for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
@@ -623,7 +625,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
         if i in starts:
             name, entity = starts[i]
             end = name.end
-            head = tokens[end - 1]
+            head = roots[i]
             appos_of = head.head if head.dep_ == "appos" else None
             token = head
         elif (word := _pronoun_word(token)) is not None:
@@ -648,6 +650,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             head_of = _clause_head(token).i
             seen.append(_Seen(token.i, sentences[token.i], entity, subject, quoted[token.i], head_of))
             heads[token.i] = entity
+            if appos_of is not None:
+                heads.setdefault(appos_of.i, entity)  # "Margaret's daughter, Margaret Crichton, had"
         i = end
     by_token = {t: number for number, m in enumerate(mentions) for t in range(m.start, m.end)}
     return Coref(entities, mentions, by_token)

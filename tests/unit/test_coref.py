@@ -28,6 +28,8 @@ def speakers(nlp, text):
         (["Treasury", "Secretary", "Daniel", "Okafor"], 2),
         (["Wet'suwet'en", "Hereditary", "Chief", "Na'moks"], 3),
         (["Justin", "Trudeau"], 0),
+        (["Mary", "of", "Teck"], 0),
+        (["prime", "minister", "Justin", "Trudeau"], 2),
         (["Trudeau"], 0),
     ],
 )
@@ -255,4 +257,17 @@ def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
     ],
 )
 def test_a_fronted_pronoun_refers_to_the_subject_after_it(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A name's role is its head's: "Mary of Teck" is the subject, not the object of "of".
+        ("Mary of Teck wrote to Anne Clarke in 1900. She said the house was cold.", "She", "Mary of Teck"),
+        # A noun with a name in apposition is that person for a possessive's clause subject.
+        ("Mark Ellis said the team's captain, Tom Hale, had lost his temper.", "his", "Tom Hale"),
+    ],
+)
+def test_a_name_counts_through_its_head_and_apposition(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
