@@ -10,12 +10,13 @@ Rules, each one small and tested on its own:
 - titles and appositions ("Prime Minister Justin Trudeau", "Nino Niederreiter, the
   26-year-old right wing") let a later "the prime minister" refer to that person; a bare
   "the company" or "the union" refers to the organisation last named;
-- pronouns: a possessive first takes the noun it hangs under or its clause's subject;
-  a pronoun in a phrase fronted before a named subject takes that subject ("Despite his
-  injury, Byas played"); otherwise the most salient compatible entity of the last few sentences (subjects
-  count more). Gender (honorifics, gendered nouns, pronouns already linked; a first name
-  as weak evidence) and number must agree; "it" and "they" go to organisations, places
-  and groups. A mention inside quotation marks is no antecedent for a pronoun outside.
+- pronouns: a possessive or subject pronoun first takes the noun it hangs under or the
+  subject of a clause that holds it ("Rachel was stunned when she learned"); a pronoun
+  in a phrase fronted before a named subject takes that subject ("Despite his injury,
+  Byas played"); otherwise the most salient compatible entity of the last few sentences
+  (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
+  first name as weak evidence) and number must agree; "it" and "they" go to
+  organisations, places and groups. A mention inside quotation marks is no antecedent for a pronoun outside.
 """
 
 from __future__ import annotations
@@ -499,10 +500,12 @@ def _antecedent(
 
 
 def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
-    """A possessive's antecedent in its own sentence: the noun it hangs under or the clause's subject.
+    """A possessive's or subject pronoun's antecedent in its own sentence: the noun it hangs
+    under or the subject of a clause that holds it, named before it.
 
     "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
-    father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns.
+    father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns; "Rachel
+    was stunned when she learned" -> Rachel.
     """
     word = token.lower_
     node = token
@@ -632,8 +635,10 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             kind, appos_of = "pronoun", None
             if token.dep_ == "poss":
                 entity = _local_antecedent(token, heads, entities)
-            else:
+            elif token.dep_ in SUBJECT_DEPS:
                 entity = _reported_speaker(token, heads, entities)
+                if entity is None:
+                    entity = _local_antecedent(token, heads, entities)
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
             if entity is None:

@@ -181,6 +181,19 @@ def test_speakers_resolve_through_the_mention_model(nlp, text, expected):
             "his",
             "Jake Burns",
         ),
+        # A subject pronoun in a subordinate clause takes the subject of the clause above it,
+        # however often another person was named before.
+        (
+            "Lisa Holm won the race and Lisa Holm thanked the fans, "
+            "but Anna Berg was stunned when she heard the result.",
+            "she",
+            "Anna Berg",
+        ),
+        (
+            "Mark Ellis scored twice and Ellis thanked the fans, but Tom Hale was angry because he lost his place.",
+            "he",
+            "Tom Hale",
+        ),
     ],
 )
 def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
