@@ -462,6 +462,17 @@ def _clause_head(token: Token) -> Token:
     return token
 
 
+def _bound_heads(token: Token) -> set[int]:
+    """The clause heads whose subject cannot be an object pronoun's antecedent: its own clause,
+    and the clause whose subject it shares through "and" ("Smith went home and thanked him")."""
+    clause = _clause_head(token)
+    found = {clause.i}
+    while clause.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+        clause = _clause_head(clause.head)
+        found.add(clause.i)
+    return found
+
+
 def _antecedent(
     token: Token, seen: list[_Seen], entities: list[ArticleEntity], sentence: int, quoted: bool
 ) -> int | None:
@@ -473,7 +484,7 @@ def _antecedent(
     nearest compatible mention is taken.
     """
     word = token.lower_
-    own_head = _clause_head(token).i
+    bound = _bound_heads(token) if token.dep_ in OBJECT_DEPS else set()
     scores: dict[int, float] = {}
     fallback: int | None = None
     for item in reversed(seen):
@@ -485,8 +496,8 @@ def _antecedent(
         entity = entities[item.entity]
         if not _compatible(entity, word):
             continue
-        if item.head == own_head and item.subject and token.dep_ in OBJECT_DEPS:
-            continue  # "Smith praised him": not Smith
+        if item.head in bound and item.subject:
+            continue  # "Smith praised him", "Smith went to Jones and praised him": not Smith
         if _mismatch(entity, word):
             fallback = item.entity if fallback is None else fallback
             continue
