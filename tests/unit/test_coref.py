@@ -126,6 +126,7 @@ def test_descriptions_refer_to_titled_entities(nlp, text, word, expected):
         ("Mrs. Kim met Jordan Lee on Monday. She said the talks went well.", "She", "Kim"),
         # The subject of the previous sentence is preferred to a nearer object.
         ("Tom Baker met Peter Smith in Oslo. He said the talks went well.", "He", "Tom Baker"),
+        ("Tom Baker met Peter Smith and Peter Smith's wife. He said the talks went well.", "He", "Tom Baker"),
         # An object pronoun is not the subject of its clause, nor of a clause it shares one with.
         ("Mark Ellis went to Tom Hale and thanked him.", "him", "Tom Hale"),
         ("Anna Berg looks up to Lisa Holm and sees her as a friend.", "her", "Lisa Holm"),
