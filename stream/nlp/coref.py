@@ -560,7 +560,8 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
     Byas played" -> Byas; "Although he tours with Thompson, Zorn also plays" -> Zorn.
 
     The pronoun sits in a dependent of a verb that comes before the verb's subject; that
-    subject, when it is a name (`ahead` maps each name's last token to its entity) and agrees.
+    subject, or the name it belongs to ("Bridget's storylines"), when it is a name (`ahead`
+    maps each name's head token to its entity) and agrees.
     """
     word = token.lower_
     node = token
@@ -573,6 +574,9 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
         for subject in node.children:
             if subject.dep_ in SUBJECT_DEPS and subject.i > token.i:
                 found = ahead.get(subject.i)
+                if found is None:  # "During her time there, Bridget's storylines included"
+                    owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+                    found = None if owner is None else ahead.get(owner.i)
                 if found is not None and _compatible(entities[found], word) and not _mismatch(entities[found], word):
                     return found
                 return None

@@ -269,6 +269,8 @@ def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
             "he",
             "Tom Hale",
         ),
+        # ... or to the person that subject belongs to.
+        ("Lisa Holm retired in May. During her first season, Anna Berg's team won every game.", "her", "Anna Berg"),
         # A subject named before the pronoun is no cataphora.
         ("Mark Ellis met Tom Hale. After the game, Ellis praised his coach.", "his", "Mark Ellis"),
     ],
