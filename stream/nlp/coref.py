@@ -520,11 +520,14 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
 
     "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
     father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns; "Rachel
-    was stunned when she learned" -> Rachel.
+    was stunned when she learned" -> Rachel. A subject pronoun of a relative clause does not
+    look above it ("a song she recorded": the one who recorded it, not who mentioned it).
     """
     word = token.lower_
     node = token
     while node.head.i != node.i:
+        if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
+            return None  # "Parton graced Erin with a song she recorded": not the subject above
         node = node.head
         found = heads.get(node.i)
         if found is not None and node.pos_ in ("PROPN", "NOUN"):

@@ -198,6 +198,12 @@ def test_speakers_resolve_through_the_mention_model(nlp, text, expected):
             "he",
             "Tom Hale",
         ),
+        # Not through a relative clause: "the song she recorded" leaves it to salience.
+        (
+            "Lisa Holm sang and Lisa Holm danced, and Anna Berg later praised the song she recorded.",
+            "she",
+            "Lisa Holm",
+        ),
     ],
 )
 def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
