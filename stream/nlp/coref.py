@@ -16,7 +16,8 @@ Rules, each one small and tested on its own:
   Byas played"); otherwise the most salient compatible entity of the last few sentences
   (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
   first name as weak evidence) and number must agree; "it" and "they" go to
-  organisations, places and groups. A mention inside quotation marks is no antecedent for a pronoun outside.
+  organisations, places and groups. A mention inside quotation marks is no antecedent
+  for a pronoun outside.
 """
 
 from __future__ import annotations
@@ -483,9 +484,9 @@ def _antecedent(
     """The entity a pronoun refers to: the most salient compatible one of the last few sentences.
 
     Salience (after Lappin and Leass) adds up over an entity's mentions: each counts
-    RECENCY, plus SUBJECT when it is a subject, divided by DECAY for every sentence back. A first
-    name of the other gender only counts when nothing else fits; beyond the window, the
-    nearest compatible mention is taken.
+    RECENCY, plus SUBJECT when it is a subject, divided by DECAY for every sentence back.
+    A first name of the other gender only counts when nothing else fits; beyond the
+    window, the nearest compatible mention is taken.
     """
     word = token.lower_
     bound = _bound_heads(token) if token.dep_ in OBJECT_DEPS else set()
@@ -571,7 +572,7 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
     while node.head.i != node.i:
         child, node = node, node.head
         if child.dep_ in SUBJECT_DEPS or child.dep_ == "conj":
-            continue
+            continue  # "Although he tours": up from the pronoun's own clause to the one it fronts
         if node.pos_ not in ("VERB", "AUX") or child.i > node.i:
             continue
         for subject in node.children:
