@@ -293,9 +293,9 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
 
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
-    """Lone words the model did not tag that are part of a person's full name ("Nunes said"),
-    or an organisation's initials ("EDC")."""
-    parts = {w: "PERSON" for n in names if n.label == "PERSON" and len(n.text.split()) > 1 for w in n.text.split()}
+    """Lone words the model did not tag that are a person's name or part of one ("Nunes said";
+    "Watts studied" where "Watts" was tagged elsewhere), or an organisation's initials ("EDC")."""
+    parts = {w: "PERSON" for n in names if n.label == "PERSON" for w in n.text.split()}
     parts |= {_initials(n.text): "ORG" for n in names if n.label == "ORG" and len(n.text.split()) > 1}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []

@@ -296,3 +296,10 @@ def test_a_fronted_pronoun_refers_to_the_subject_after_it(nlp, text, word, expec
 )
 def test_a_name_counts_through_its_head_and_apposition(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+def test_a_lone_name_tagged_once_is_that_person_where_untagged(nlp):
+    doc = nlp("Mark Ellis hired Okafor in 2019. Three years later, Okafor left the club.")
+    first = next(t for t in doc if t.text == "Okafor")
+    entity = build_coref(doc).entity_at(first.i)
+    assert entity is not None and entity.name == "Okafor"
