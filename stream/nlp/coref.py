@@ -437,8 +437,9 @@ def _describe(doc: Doc, names: list[_Name], owners: list[int], entities: list[Ar
 
 
 def _first_name_gender(name: str) -> str | None:
+    """The gender a person's first name points to ("Daniel Okafor", or "Daniel" alone), if any."""
     words = name.split()
-    if len(words) < 2:
+    if not words:
         return None
     gender = first_name_gender(words[0])
     return {"female": "f", "male": "m"}.get(gender or "")

@@ -122,6 +122,8 @@ def test_descriptions_refer_to_titled_entities(nlp, text, word, expected):
             "She",
             "Ingrid Solheim-Berg",
         ),
+        # A first name alone is evidence too.
+        ("Peter thanked Maria at the station. She said the trip went well.", "She", "Maria"),
         # Gender from an honorific or a gendered noun.
         ("Mrs. Kim met Jordan Lee on Monday. She said the talks went well.", "She", "Kim"),
         # The subject of the previous sentence is preferred to a nearer object.
