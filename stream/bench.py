@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -138,6 +139,12 @@ class WorkerProcess:
         pids = [self.process.pid, *(p for p in _children(self.process.pid) if not _is_helper(p))]
         return {("worker" if pid == self.process.pid else f"nlp-{pid}"): _vm_hwm_mib(pid) for pid in pids}
 
+    def nlp_seconds(self) -> dict[str, float]:
+        """The worker's newswire_nlp_seconds_total by stage (spacy, extraction), read from its /metrics."""
+        url = f"http://127.0.0.1:{self.env['NEWSWIRE_WEB_PORT']}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (a local worker)
+            return stage_seconds(response.read().decode())
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -186,6 +193,16 @@ async def run_through_kafka(
     finally:
         await producer.stop()
         await consumer.stop()
+
+
+def stage_seconds(exposition: str) -> dict[str, float]:
+    """newswire_nlp_seconds_total by stage, from a Prometheus text exposition."""
+    found = {}
+    for line in exposition.splitlines():
+        if line.startswith('newswire_nlp_seconds_total{stage="'):
+            labels, value = line.rsplit(" ", 1)
+            found[labels.split('"')[1]] = float(value)
+    return found
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -263,6 +280,12 @@ async def bench(
                 "p50_s": round(percentile(latencies, 50), 3),
                 "p95_s": round(percentile(latencies, 95), 3),
                 "p99_s": round(percentile(latencies, 99), 3),
+            }
+            stages = workers[1].nlp_seconds()
+            report["extraction_vs_parse"] = {
+                "spacy_s": round(stages.get("spacy", 0.0), 3),
+                "extraction_s": round(stages.get("extraction", 0.0), 3),
+                "ratio": round(stages.get("extraction", 0.0) / stages["spacy"], 4) if stages.get("spacy") else None,
             }
             report["peak_rss_mib"] = {
                 **peak_rss,

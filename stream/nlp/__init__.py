@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from stream import __version__
 from stream.errors import SettingsError
 from stream.models import Article, Attributions, EnrichedArticle, Entity, Quote
+from stream.nlp.attributes import speed_up_attribute_ruler
 from stream.nlp.entities import extract_entities
 from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import load_gazetteer
@@ -34,7 +35,8 @@ from stream.nlp.lexicon import DASHES
 from stream.nlp.quotes import extract_quotes
 
 # The quote rules read the parse, the NER and lemmas; nothing else is needed. The
-# lemmatizer's rules run as newswire_lemmas (stream/nlp/lemmas.py), same lemmas, less time.
+# lemmatizer's rules run as newswire_lemmas (stream/nlp/lemmas.py) and the attribute
+# ruler's as newswire_attributes (stream/nlp/attributes.py): same output, less time.
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
@@ -126,6 +128,7 @@ def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
             nlp.remove_pipe(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newswire_paragraphs", before="parser")
+    speed_up_attribute_ruler(nlp)
     speed_up_lemmatizer(nlp)
     load_gazetteer(cache_dir)  # once per process, here rather than in the first article's time
     is_first_name("Anna")  # reads the first-name list, likewise

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import orjson
 import pytest
+from prometheus_client import CollectorRegistry, Counter, generate_latest
 
-from stream.bench import corpus_from_file, offline_commands, run_to_end
+from stream.bench import corpus_from_file, offline_commands, run_to_end, stage_seconds
 from stream.errors import SchemaError
 from stream.settings import Settings
 
@@ -47,3 +48,11 @@ def test_every_offline_path_runs_to_its_end(tmp_path: Path) -> None:
 def test_a_failing_path_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="exited with 3"):
         run_to_end([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "x.log", env={})
+
+
+def test_the_stage_seconds_are_read_from_a_workers_metrics() -> None:
+    registry = CollectorRegistry()
+    seconds = Counter("newswire_nlp_seconds", "NLP seconds by stage.", ["stage"], registry=registry)
+    seconds.labels("spacy").inc(8.5)
+    seconds.labels("extraction").inc(0.25)
+    assert stage_seconds(generate_latest(registry).decode()) == {"spacy": 8.5, "extraction": 0.25}

@@ -29,6 +29,8 @@ def speakers(nlp, text):
         (["Treasury", "Secretary", "Daniel", "Okafor"], 2),
         (["Wet'suwet'en", "Hereditary", "Chief", "Na'moks"], 3),
         (["Justin", "Trudeau"], 0),
+        (["Mary", "of", "Teck"], 0),
+        (["prime", "minister", "Justin", "Trudeau"], 2),
         (["Trudeau"], 0),
     ],
 )
@@ -159,10 +161,16 @@ def test_descriptions_refer_to_titled_entities(nlp, text, word, expected):
             "She",
             "Ingrid Solheim-Berg",
         ),
+        # A first name alone is evidence too.
+        ("Peter thanked Maria at the station. She said the trip went well.", "She", "Maria"),
         # Gender from an honorific or a gendered noun.
         ("Mrs. Kim met Jordan Lee on Monday. She said the talks went well.", "She", "Kim"),
         # The subject of the previous sentence is preferred to a nearer object.
         ("Tom Baker met Peter Smith in Oslo. He said the talks went well.", "He", "Tom Baker"),
+        ("Tom Baker met Peter Smith and Peter Smith's wife. He said the talks went well.", "He", "Tom Baker"),
+        # An object pronoun is not the subject of its clause, nor of a clause it shares one with.
+        ("Mark Ellis went to Tom Hale and thanked him.", "him", "Tom Hale"),
+        ("Anna Berg looks up to Lisa Holm and sees her as a friend.", "her", "Lisa Holm"),
         # "it" goes to an organisation, not to a person.
         ("Jane Roe sued Acme Corp last year. It denied the claims.", "It", "Acme Corp"),
         # A name inside quotation marks is not the speaker of "he said" outside them.
@@ -217,6 +225,25 @@ def test_speakers_resolve_through_the_mention_model(nlp, text, expected):
             "Colin Bell wrote to a singer called Jake Burns, who was trying to promote his band.",
             "his",
             "Jake Burns",
+        ),
+        # A subject pronoun in a subordinate clause takes the subject of the clause above it,
+        # however often another person was named before.
+        (
+            "Lisa Holm won the race and Lisa Holm thanked the fans, "
+            "but Anna Berg was stunned when she heard the result.",
+            "she",
+            "Anna Berg",
+        ),
+        (
+            "Mark Ellis scored twice and Ellis thanked the fans, but Tom Hale was angry because he lost his place.",
+            "he",
+            "Tom Hale",
+        ),
+        # Not through a relative clause: "the song she recorded" leaves it to salience.
+        (
+            "Lisa Holm sang and Lisa Holm danced, and Anna Berg later praised the song she recorded.",
+            "she",
+            "Lisa Holm",
         ),
     ],
 )
@@ -273,3 +300,47 @@ def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
 )
 def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A pronoun in a phrase fronted before the subject refers to that subject.
+        (
+            "Mark Ellis coached the team for years. Despite his injury, Tom Hale played every game.",
+            "his",
+            "Tom Hale",
+        ),
+        (
+            "Mark Ellis toured with the band. Although he tours with Ellis, Tom Hale also sings alone.",
+            "he",
+            "Tom Hale",
+        ),
+        # ... or to the person that subject belongs to.
+        ("Lisa Holm retired in May. During her first season, Anna Berg's team won every game.", "her", "Anna Berg"),
+        # A subject named before the pronoun is no cataphora.
+        ("Mark Ellis met Tom Hale. After the game, Ellis praised his coach.", "his", "Mark Ellis"),
+    ],
+)
+def test_a_fronted_pronoun_refers_to_the_subject_after_it(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A name's role is its head's: "Mary of Teck" is the subject, not the object of "of".
+        ("Mary of Teck wrote to Anne Clarke in 1900. She said the house was cold.", "She", "Mary of Teck"),
+        # A noun with a name in apposition is that person for a possessive's clause subject.
+        ("Mark Ellis said the team's captain, Tom Hale, had lost his temper.", "his", "Tom Hale"),
+    ],
+)
+def test_a_name_counts_through_its_head_and_apposition(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+def test_a_lone_name_tagged_once_is_that_person_where_untagged(nlp):
+    doc = nlp("Mark Ellis hired Okafor in 2019. Three years later, Okafor left the club.")
+    first = next(t for t in doc if t.text == "Okafor")
+    entity = build_coref(doc).entity_at(first.i)
+    assert entity is not None and entity.name == "Okafor"

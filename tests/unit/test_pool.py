@@ -5,7 +5,7 @@ from spacy.language import Language
 
 from stream.models import Article
 from stream.nlp import enrich
-from stream.pool import EnrichPool, split
+from stream.pool import CHUNKS_PER_PROCESS, EnrichPool, chunks_for, split
 
 from ..conftest import MODEL
 
@@ -27,6 +27,14 @@ def test_split_is_contiguous_and_balanced_by_length(lengths: list[int], parts: i
     chunks = split(items, parts)
     assert [len(c) for c in chunks] == sizes
     assert [a for c in chunks for a in c] == items
+
+
+def test_a_batch_is_cut_in_a_few_chunks_per_process_so_no_process_waits_on_a_long_one() -> None:
+    items = [Article(id=str(i), body="b" * (10 + i % 7)) for i in range(32)]
+    assert len(chunks_for(items, 1)) == 1
+    assert len(chunks_for(items, 2)) == 2 * CHUNKS_PER_PROCESS > 2
+    assert len(chunks_for(items[:3], 2)) == 3
+    assert [a for c in chunks_for(items, 2) for a in c] == items
 
 
 async def test_two_processes_give_what_the_single_path_gives(nlp: Language) -> None:
