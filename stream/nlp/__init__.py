@@ -11,6 +11,7 @@ dead-letters the article; `newswire enrich` reports it and exits 2.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections.abc import Callable, Sequence
@@ -131,6 +132,10 @@ def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
     speed_up_lemmatizer(nlp)
     load_gazetteer(cache_dir)  # once per process, here rather than in the first article's time
     is_first_name("Anna")  # reads the first-name list, likewise
+    # The pipeline lives as long as the process: move its objects out of the garbage collector's
+    # sight, or every full collection during extraction walks all of them again.
+    gc.collect()
+    gc.freeze()
     return nlp
 
 

@@ -23,11 +23,14 @@ Rules, each one small and tested on its own:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
+from spacy.strings import get_string_id
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from stream.nlp.aliases import defined_acronyms
@@ -45,7 +48,8 @@ from stream.nlp.lexicon import (
     SPACE_CHARS,
     THING_PRONOUNS,
 )
-from stream.nlp.names import clean_name
+from stream.nlp.names import NAME_CACHE_SIZE, clean_name
+from stream.nlp.views import doc_ents, doc_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -60,6 +64,8 @@ DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
+PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
+NOT_DESCRIPTION_DEPS = TITLE_DEPS | {"appos", "attr"}
 # Pronouns weigh the mentions of this many sentences back before taking any earlier one.
 NEAR_SENTENCES = 3
 # Salience of a mention: RECENCY, plus SUBJECT for a subject, divided by DECAY per sentence
@@ -76,6 +82,7 @@ def strip_invisible(text: str) -> str:
     return text.translate(_TRANSLATE)
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_text(text: str) -> str:
     """A mention's text as a name: invisible characters, "the", honorifics and "'s" removed."""
     return clean_name(strip_invisible(text))
@@ -166,26 +173,40 @@ class _Seen:
     head: int
 
 
-def _sentence_index(tokens: list[Token]) -> list[int]:
-    index, number = [], 0
-    for token in tokens:
-        number += bool(token.is_sent_start) and token.i > 0
-        index.append(number)
+def _sentence_index(doc: Doc) -> list[int]:
+    """The sentence number of every token, read from an array (no Token objects)."""
+    starts = doc.to_array("SENT_START") == 1
+    starts[:1] = False
+    index: list[int] = numpy.cumsum(starts).tolist()
     return index
 
 
-def _quoted(tokens: list[Token]) -> list[bool]:
-    """True for tokens between quotation marks (a paragraph break closes any open quote)."""
-    inside, flags = False, []
-    for token in tokens:
-        text = token.text
-        if text == "“":
-            inside = True
-        elif text == "”" or "\n" in text:
-            inside = False
-        elif text in QUOTE_TOGGLES:
-            inside = not inside
-        flags.append(inside)
+def _quote_effect(text: str) -> bool | None:
+    """True for a token that opens a quote, False for one that closes it, None for neither."""
+    if text == "“":
+        return True
+    if text == "”" or "\n" in text:
+        return False
+    return None
+
+
+def _quoted(doc: Doc) -> list[bool]:
+    """True for tokens between quotation marks (a paragraph break closes any open quote).
+
+    Read from the array of word ids: only the marks and line breaks are looked at.
+    """
+    words = doc.to_array("ORTH")
+    strings = doc.vocab.strings
+    marks = [w for w in set(words.tolist()) if _quote_effect(strings[w]) is not None or strings[w] in QUOTE_TOGGLES]
+    flags = [False] * len(words)
+    inside, done = False, 0
+    for i in numpy.flatnonzero(numpy.isin(words, numpy.array(marks, dtype=words.dtype))).tolist():
+        flags[done:i] = [inside] * (i - done)
+        text = strings[int(words[i])]
+        effect = _quote_effect(text)
+        inside = (not inside) if effect is None else effect
+        flags[i], done = inside, i + 1
+    flags[done:] = [inside] * (len(words) - done)
     return flags
 
 
@@ -200,7 +221,9 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token.pos_ == "PROPN" and not token.ent_type_ and first_name_gender(token.text) is not None:
+        if token.pos != PROPN or token.ent_type:  # integer ids: the cheap test first
+            i += 1
+        elif first_name_gender(token.text) is not None:
             end = i + 1
             while end < len(tokens) and tokens[end].pos_ == "PROPN" and not tokens[end].ent_type_:
                 if not tokens[end].text[:1].isupper():
@@ -209,7 +232,7 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
             if end - i >= 2:
                 found.append(Span(doc, i, end, label="PERSON"))
             i = end
-        elif token.pos_ == "PROPN" and not token.ent_type_ and _speaks(token) and token.text[:1].isupper():
+        elif _speaks(token) and token.text[:1].isupper():
             start = token.i
             while start > 0 and tokens[start - 1].pos_ == "PROPN" and tokens[start - 1].dep_ == "compound":
                 if tokens[start - 1].ent_type_:
@@ -233,6 +256,17 @@ def _with_first_name(ent: Span) -> Span:
     return ent
 
 
+def _with_number(ent: Span) -> Span:
+    """An organisation's name with the number the model left out ("UFCW Local | 832")."""
+    doc, end = ent.doc, ent.end
+    if ent.label_ != "ORG" or end >= len(doc):
+        return ent
+    after = doc[end]
+    if after.like_num and after.dep_ == "nummod" and after.head.i == end - 1 and ent[-1].whitespace_:
+        return Span(doc, ent.start, end + 1, label="ORG")
+    return ent
+
+
 def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
     """One person for two touching PERSON spans ("Lawyer Grace" + "Achieng Otieno")."""
     merged: list[Span] = []
@@ -253,11 +287,12 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
 
 def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
-    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc, tokens)
+    spans = [_with_number(_with_first_name(ent)) for ent in doc_ents(doc) if ent.label_ in NAMED_LABELS]
+    spans += _person_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts = Counter(t.text for t in tokens)
+    counts = Counter(doc.to_array("ORTH").tolist())  # word ids: no Token objects
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
@@ -282,25 +317,26 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
                 parts = text.split()
-                label = "PERSON" if counts[parts[-1]] > counts[parts[0]] else label
+                label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
             names.append(_Name(start, span.end, text, label, title))
-    # "Citizenship Canada (IRCC)": the acronym is the long form's other name (doc.text would
-    # build every token again)
-    text = "".join(t.text_with_ws for t in tokens)
-    defined = {short: name_text(long) for short, long in defined_acronyms(text).items()}
+    # "Citizenship Canada (IRCC)": the acronym is the long form's other name
+    defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
 
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
     """Lone words the model did not tag that are a person's name or part of one ("Nunes said";
-    "Watts studied" where "Watts" was tagged elsewhere), or an organisation's initials ("EDC")."""
+    "Watts studied" where "Watts" was tagged elsewhere), an organisation's initials ("EDC"),
+    or an organisation's one-word name, tagged elsewhere ("by TransLink. The agency ...")."""
+    orgs = [n.text for n in names if n.label == "ORG"]
     parts = {w: "PERSON" for n in names if n.label == "PERSON" for w in n.text.split()}
-    parts |= {_initials(n.text): "ORG" for n in names if n.label == "ORG" and len(n.text.split()) > 1}
+    parts |= {_initials(org): "ORG" for org in orgs if len(org.split()) > 1}
+    parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
     for token in tokens:
-        if not token.text[:1].isupper() or token.i in covered:
+        if token.is_lower or token.i in covered or not token.text[:1].isupper():
             continue
         text = name_text(token.text)
         wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
@@ -591,8 +627,10 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
 
 
 def _pronoun_word(token: Token) -> str | None:
+    if token.lower not in PRONOUN_IDS:  # an integer test before any string is made
+        return None
     word = token.lower_
-    if word not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$")):
+    if token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$"):
         return None
     return word
 
@@ -622,9 +660,17 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
 
 
 def _is_description(token: Token) -> bool:
-    if token.pos_ != "NOUN" or token.ent_type_ or token.dep_ in TITLE_DEPS | {"appos", "attr"}:
+    if token.pos != NOUN or token.ent_type or token.dep_ in NOT_DESCRIPTION_DEPS:
         return False
     return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
+
+
+def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
+    """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
+    pos, lower = doc.to_array("POS"), doc.to_array("LOWER")
+    pronouns = numpy.array(sorted(PRONOUN_IDS), dtype=lower.dtype)
+    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, pronouns))
+    return set(found.tolist()) | set(starts)
 
 
 def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
@@ -636,8 +682,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     names = _names(doc, tokens, people)
     entities, owners = _group(names)
     _describe(doc, names, owners, entities)
-    sentences = _sentence_index(tokens)
-    quoted = _quoted(tokens)
+    sentences = _sentence_index(doc)
+    quoted = _quoted(doc)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
     # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
     roots = {name.start: doc[name.start : name.end].root for name in names}
@@ -645,8 +691,12 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
+    candidates = _mention_candidates(doc, starts)
     i = 0
     while i < len(tokens):
+        if i not in candidates:  # no name, pronoun or noun: nothing to link
+            i += 1
+            continue
         token = tokens[i]
         entity, end, kind = None, i + 1, "name"
         if i in starts:

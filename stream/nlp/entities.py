@@ -39,6 +39,7 @@ from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import Gazetteer, Place, load_gazetteer
 from stream.nlp.names import NameTable, build_name_table, clean_name
 from stream.nlp.results import team_names
+from stream.nlp.views import doc_ents, doc_text
 
 # Labels a newsroom tags with; numbers, ordinals and percentages are noise here.
 DEFAULT_LABELS = frozenset(
@@ -116,7 +117,7 @@ def extract_entities(
 ) -> list[Entity]:
     """Canonical entities with the given labels, in order of first mention, each with its mentions."""
     places = gazetteer or load_gazetteer()
-    text = doc.text
+    text = doc_text(doc)
     groups, names = group_mentions(doc, text=text, labels=labels, gazetteer=places)
     if not groups:
         return []
@@ -156,7 +157,7 @@ def group_mentions(
     """Mentions grouped by canonical name (without regard to case), and each group's name."""
     table = build_name_table(doc)
     defined = defined_acronyms(text)
-    ents = doc.ents
+    ents = doc_ents(doc)
     alone = {ent.text for ent in ents if ent.label_ == "PERSON" and len(ent) == 1}
     orgs = org_short_forms(ents, first_names=alone)
     groups: dict[str, list[Mention]] = {}
@@ -446,7 +447,7 @@ def locate(name: str, mentions: Iterable[Mention], *, label: str, gazetteer: Gaz
 def lead_end(doc: Doc, *, text: str | None = None) -> int:
     """Where the lead ends: the first line break after the text starts, else the end of the first
     sentence (the one after a dateline: "OSLO (Reuters) - " is a sentence of its own)."""
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     start = len(text) - len(text.lstrip())
     newline = text.find("\n", start)
     if newline != -1:

@@ -26,6 +26,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -302,6 +303,7 @@ def save_gazetteer(gazetteer: Gazetteer, path: Path) -> None:
 
 
 _PLACE = "p.name, p.geonames_id, p.country_code, p.kind, p.population"
+PLACE_CACHE_SIZE = 8192
 
 
 def read_gazetteer(connection: sqlite3.Connection) -> Gazetteer:
@@ -319,13 +321,19 @@ class PlaceTable(Mapping[str, tuple[Place, ...]]):
         self._connection = connection
         self._table = table
         self._lock = lock
+        # An article names the same places over and over, and the news the same ones day after day.
+        self._places = lru_cache(maxsize=PLACE_CACHE_SIZE)(self._read)
 
     def __getitem__(self, key: str) -> tuple[Place, ...]:
+        places = self._places(key)
+        if not places:
+            raise KeyError(key)
+        return places
+
+    def _read(self, key: str) -> tuple[Place, ...]:
         query = f"SELECT {_PLACE} FROM {self._table} t JOIN places p ON p.id = t.place WHERE t.key = ? ORDER BY t.rank"  # noqa: S608 - the table name is ours
         with self._lock:
             rows = self._connection.execute(query, (key,)).fetchall()
-        if not rows:
-            raise KeyError(key)
         return tuple(Place(*row) for row in rows)
 
     def __iter__(self) -> Iterator[str]:

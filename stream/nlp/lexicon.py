@@ -92,6 +92,10 @@ NON_SPEAKERS = _words("there this what")
 # Subjects that cannot introduce a statement with a colon ('It read as follows: "..."').
 NOT_COLON_SPEAKERS = NON_SPEAKERS | _words("here it that these")
 
+# The only prepositions whose object speaks before a colon ('More from Jones: "..."');
+# others give a circumstance ('Then, after a pause: "..."').
+COLON_SPEAKER_PREPOSITIONS = _words("by from")
+
 # --- Punctuation -------------------------------------------------------------------
 
 # Dashes that end a dateline or set a headline apart from the names after it.
@@ -148,6 +152,10 @@ MALE_WORDS = frozenset(
 
 # Titles before a name that the name parser's own list lacks ("Justice Sean Dunphy").
 EXTRA_TITLES = frozenset("justice mla mp mpp organiser organizer premier skipper spokesperson".split())
+
+# A speaker described by a bare title the article gives no one ("the prime minister said")
+# is the person named last, in the same sentence or this many before it.
+DESCRIPTION_BACK_SENTENCES = 2
 
 # Head nouns of descriptions that stand for an organisation ("the company said").
 ORGANISATION_NOUNS = frozenset(

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
+
+from stream.nlp.views import doc_ents
 
 HONORIFICS = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame rev rev. sen sen. rep rep. gov gov.".split()
 )
+NAME_CACHE_SIZE = 16384
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _EDGE_PUNCT = " \t\n,;:.\"'“”‘’()[]-–—"
 NOT_MERGED_LABELS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY"})
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)  # the same words and names come up in article after article
 def clean_name(text: str) -> str:
     """Strip a leading "the", honorifics, edge punctuation and a possessive "'s"."""
     name = " ".join(text.split()).strip(_EDGE_PUNCT)
@@ -70,7 +75,7 @@ class NameTable:
 def build_name_table(doc: Doc) -> NameTable:
     """Collect the fullest form of every person named in `doc`."""
     people: dict[str, str] = {}
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ != "PERSON":
             continue
         name = clean_name(ent.text)

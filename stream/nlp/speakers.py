@@ -11,15 +11,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Doc, Span, Token
 
 from stream.models import Speaker
 from stream.nlp.coref import ArticleEntity, Coref, name_text
-from stream.nlp.lexicon import AFFILIATION_PREPOSITIONS, STATEMENT_NOUNS
+from stream.nlp.lexicon import (
+    AFFILIATION_PREPOSITIONS,
+    DESCRIPTION_BACK_SENTENCES,
+    EXTRA_TITLES,
+    ORGANISATION_NOUNS,
+    STATEMENT_NOUNS,
+)
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def _entity_of(doc: Doc, token: Token) -> Span | None:
@@ -33,6 +41,26 @@ def _entity_of(doc: Doc, token: Token) -> Span | None:
     while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I":
         last += 1
     return Span(doc, first, last + 1, label=token.ent_type_)
+
+
+def _entities_in(span: Span) -> list[Span]:
+    """The entities wholly inside `span` (what Span.ents gives), found from IOB tags:
+    Span.ents builds every entity of the doc first."""
+    doc = span.doc
+    found = []
+    i = span.start
+    while i < span.end:
+        token = doc[i]
+        if token.ent_iob_ != "B":
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if end <= span.end:
+            found.append(Span(doc, i, end, label=token.ent_type_))
+        i = end
+    return found
 
 
 def _proper_chain(token: Token) -> tuple[int, int] | None:
@@ -51,7 +79,7 @@ def _proper_chain(token: Token) -> tuple[int, int] | None:
 def _person_in_head_phrase(span: Span) -> Span | None:
     """A person named in the speaker's own phrase, not in a modifier ("a spokesman for X")."""
     untagged_title = span.root.pos_ == "PROPN" and not span.root.ent_type_
-    for ent in span.ents:
+    for ent in _entities_in(span):
         if ent.label_ != "PERSON":
             continue
         if untagged_title:
@@ -134,7 +162,7 @@ def _inside_modifier(token: Token, root: Token) -> bool:
 
 def _affiliation(span: Span, coref: Coref, name_range: tuple[int, int] | None) -> str | None:
     """The organisation a speaker speaks for: "a Freedom Mobile spokesperson", "economist at X"."""
-    for ent in span.ents:
+    for ent in _entities_in(span):
         if ent.label_ != "ORG" or (name_range is not None and name_range[0] <= ent.start <= name_range[1]):
             continue
         token = ent.root
@@ -232,6 +260,43 @@ def _is_bare_statement(root: Token) -> bool:
     return [c.lower_ for c in root.children if c.dep_ not in ("punct",)] == ["the"]
 
 
+# Children that make a description say who it is ("the lawyer for the society", "the man who ..."),
+# and names of a place or body whose office it is ("the Indiana governor").
+INTRODUCING_DEPS = frozenset({"prep", "relcl", "acl", "poss", "appos", "nummod"})
+OFFICE_LABELS = frozenset({"GPE", "LOC", "ORG", "FAC"})
+
+
+def _described_person(span: Span, coref: Coref) -> ArticleEntity | None:
+    """The person a bare definite title stands for: "the prime minister", "the lanky professor".
+
+    coref.py links a title someone in the article holds; a title the article never gave
+    anyone refers back to the person last named as a subject, at most
+    DESCRIPTION_BACK_SENTENCES back ("Trudeau made the comments. The prime minister said").
+    A description that says more ("the lawyer for the society", "the Indiana governor")
+    introduces someone new.
+    """
+    root = span.root
+    if root.tag_ != "NN" or root.lower_ in ORGANISATION_NOUNS or span[0].lower_ != "the":
+        return None
+    if root.lower_ not in NAME_CONSTANTS.titles and root.lower_ not in EXTRA_TITLES:
+        return None
+    if any(child.dep_ in INTRODUCING_DEPS or child.ent_type_ in OFFICE_LABELS for child in root.children):
+        return None
+    doc = span.doc
+    sentence = doc[root.i].sent
+    for _ in range(DESCRIPTION_BACK_SENTENCES):
+        if sentence.start == 0:
+            break
+        sentence = doc[sentence.start - 1].sent
+    for mention in reversed(coref.mentions):
+        if not (sentence.start <= mention.start < span.start) or mention.kind != "name":
+            continue
+        entity = coref.entities[mention.entity]
+        if entity.label == "PERSON" and doc[mention.end - 1].dep_ in SUBJECT_DEPS:
+            return entity
+    return None
+
+
 def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
     doc = span.doc
     found = _name_tokens(span)
@@ -241,6 +306,8 @@ def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
         entity = coref.entity_at(root.i)
         if entity is None and root.dep_ == "appos":
             entity = coref.entity_at(root.head.i)  # "Nunes, the ferocious brawler who ...": Nunes
+        if entity is None:
+            entity = _described_person(span, coref)
         if entity is not None:
             return replace(_from_entity(base, entity, role=_role_text(span, -1, -1)), affiliation=affiliation)
         return replace(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)

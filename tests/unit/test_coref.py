@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from stream.nlp.coref import build_coref, name_text, split_title
 from stream.nlp.quotes import extract_quotes
@@ -77,6 +78,44 @@ def test_name_text_strips_invisible_characters(text, expected):
 )
 def test_names_join_the_fullest_name(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+def hand_parsed(nlp, rows):
+    """A Doc built from (word, pos, dep, head, entity tag) rows: the model's tags vary on short texts."""
+    words, pos, deps, heads, ents = zip(*rows, strict=True)
+    return Doc(nlp.vocab, words=list(words), pos=list(pos), deps=list(deps), heads=list(heads), ents=list(ents))
+
+
+def test_an_organisation_keeps_the_number_the_model_left_out(nlp):
+    doc = hand_parsed(
+        nlp,
+        [
+            ("Cooks", "NOUN", "nsubj", 1, "O"),
+            ("joined", "VERB", "ROOT", 1, "O"),
+            ("Unifor", "PROPN", "compound", 3, "B-ORG"),
+            ("Local", "PROPN", "dobj", 1, "I-ORG"),
+            ("444", "NUM", "nummod", 3, "B-CARDINAL"),
+            (".", "PUNCT", "punct", 1, "O"),
+        ],
+    )
+    assert build_coref(doc).entity_at(2).name == "Unifor Local 444"
+
+
+def test_an_untagged_one_word_organisation_name_joins_the_organisation(nlp):
+    doc = hand_parsed(
+        nlp,
+        [
+            ("TransLink", "PROPN", "nsubj", 1, "B-ORG"),
+            ("runs", "VERB", "ROOT", 1, "O"),
+            ("trains", "NOUN", "dobj", 1, "O"),
+            (".", "PUNCT", "punct", 1, "O"),
+            ("Ask", "VERB", "ROOT", 4, "O"),
+            ("TransLink", "PROPN", "dobj", 4, "O"),
+            (".", "PUNCT", "punct", 4, "O"),
+        ],
+    )
+    entity = build_coref(doc).entity_at(5)
+    assert (entity.name, entity.label) == ("TransLink", "ORG")
 
 
 @pytest.mark.parametrize(

@@ -441,6 +441,45 @@ def test_quote_paragraph_without_speaker_inherits_the_previous_speaker(nlp):
     assert second.speaker.text == "the mayor"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The paragraph before is about someone: its subject says the quote.
+        (
+            "“The bridge is safe,” John Lee said.\n\nAnna Berg, the mayor, walked across it on Monday.\n\n"
+            "“We will never forget this day.”",
+            "Anna Berg",
+        ),
+        # The paragraph before names no one: the quote goes on from the quote before it.
+        (
+            "“The bridge is safe,” Anna Berg said.\n\nThe bridge cost ten million dollars to build.\n\n"
+            "“We will never forget this day.”",
+            "Anna Berg",
+        ),
+        # A person named there, but not as the subject: nobody is sure.
+        (
+            "“The bridge is safe,” Anna Berg said.\n\nThe council thanked John Lee for the design.\n\n"
+            "“We will never forget this day.”",
+            None,
+        ),
+        # A paragraph with a quote of its own is no lead-in ...
+        (
+            "“The bridge is safe.” ― Anna Berg\n“We will never forget this day.” ― John Lee",
+            None,
+        ),
+        # ... and a quote with words after it is not a paragraph of its own.
+        (
+            "Anna Berg, the mayor, walked across it on Monday.\n\n“We will never forget this day.” "
+            "The crowd cheered for an hour.",
+            None,
+        ),
+    ],
+)
+def test_quote_paragraph_after_a_paragraph_between(nlp, text, expected):
+    *_, last = quotes_of(nlp, text)
+    assert last.speaker.name == expected
+
+
 def test_quote_without_any_speaker_stays_without_one(nlp):
     text = "The bridge fell in May.\n\n\n\nThe town was quiet.\n“Nobody expected this to happen to a town like ours.”"
     (quote,) = quotes_of(nlp, text)
@@ -575,3 +614,12 @@ def test_an_error_inside_the_quote_rules_is_raised_not_turned_into_no_quotes() -
     # The caller's failure policy counts and dead-letters it; an empty list would hide it.
     with pytest.raises(AttributeError):
         extract_quotes("not a parsed Doc", article_id="a1")  # type: ignore[arg-type]
+
+
+def test_a_circumstance_before_a_colon_is_no_speaker(nlp):
+    text = (
+        "“We will get there if we all sit in one room,” Anna Berg said. Then, after a pause: "
+        "“A few more days. We need a few more days, and we will be done.”"
+    )
+    *_, last = quotes_of(nlp, text)
+    assert last.speaker.text == "Anna Berg"

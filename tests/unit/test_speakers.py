@@ -152,3 +152,28 @@ def test_speaker_role_affiliation_and_joint_names(nlp, text, expected):
 )
 def test_upper_case_headings_name_no_one(nlp, text, expected):
     assert [(q.speaker.text, q.speaker.name) for q in extract_quotes(nlp(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bare title the article gives no one refers to the person last named as a subject ...
+        (
+            "Justin Trudeau visited a school in Milton on Thursday. The prime minister said that schools "
+            "needed more money.",
+            "Justin Trudeau",
+        ),
+        (
+            "Anna Berg opened the new factory on Monday. The lanky, bespectacled engineer said that it would "
+            "make cheap cars.",
+            "Anna Berg",
+        ),
+        # ... but a description that says more introduces someone new ...
+        ("Anna Berg opened the new factory on Monday. The lawyer for the workers said that pay was low.", None),
+        ("Anna Berg opened the new factory on Monday. The Ohio governor said that pay was low.", None),
+        # ... and a group is not a person.
+        ("Anna Berg opened the new factory on Monday. The police said that the road was closed.", None),
+    ],
+)
+def test_a_bare_title_refers_to_the_person_last_named(nlp, text, expected):
+    assert [q.speaker.name for q in extract_quotes(nlp(text))] == [expected]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 
 from stream.models import NO_SPEAKER, Quote, Span, Speaker
-from stream.nlp.coref import Coref
+from stream.nlp.coref import Coref, Mention
 from stream.nlp.quotes.layout import Attribution, Layout
 from stream.nlp.speakers import resolve_speaker
 
-# A quote with no speaker of its own continues the previous one only when no
-# other paragraph stands between them.
+# A quote with no speaker of its own continues the previous one when no other paragraph
+# stands between them, or one that names no person (see _inherited).
 MAX_INHERIT_PARAGRAPHS = 0
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 MAX_JOIN_GAP_WORDS = 14
 
 
@@ -79,13 +80,64 @@ def _paragraphs_between(text: str, end: int, start: int) -> int:
     return sum(1 for line in middle if any(ch.isalnum() for ch in line))
 
 
-def _inherited(text: str, item: Attribution, previous: Quote | None) -> tuple[Speaker, Span | None]:
-    """The speaker (and cue) of the quote right before, when it is close enough to continue."""
-    if previous is None or previous.speaker is NO_SPEAKER or previous.speaker.text is None:
-        return NO_SPEAKER, None
-    if _paragraphs_between(text, previous.content.end, item.start_char) > MAX_INHERIT_PARAGRAPHS:
-        return NO_SPEAKER, None
-    return previous.speaker, previous.cue
+def _previous_paragraph(text: str, start: int) -> tuple[int, int] | None:
+    """Character range of the last paragraph with words in it before offset `start`."""
+    end = text.rfind("\n", 0, start)
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        if any(ch.isalnum() for ch in text[begin:end]):
+            return begin, end
+        end = begin - 1
+    return None
+
+
+def _people_in(layout: Layout, coref: Coref, begin: int, end: int) -> list[Mention]:
+    """Mentions of people between character offsets `begin` and `end`, outside quotation marks."""
+    doc = layout.doc
+    return [
+        m
+        for m in coref.mentions
+        if begin <= doc[m.start].idx < end
+        and coref.entities[m.entity].label == "PERSON"
+        and not layout.in_quote(doc[m.end - 1])
+    ]
+
+
+def _is_subject(mention: Mention, layout: Layout) -> bool:
+    """The mention is the subject of its clause, or the possessor of the subject ("Her message is ...")."""
+    head = layout.doc[mention.end - 1]
+    return head.dep_ in SUBJECT_DEPS or (head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS)
+
+
+def _inherited(layout: Layout, item: Attribution, previous: Quote | None, coref: Coref) -> tuple[Speaker, Span | None]:
+    """Who says a quote with no attribution of its own, and the cue, if anyone.
+
+    The speaker of the quote right before, when no paragraph stands between them. A quote
+    that is a paragraph of its own is said by the person the paragraph before it is about
+    (its last subject naming a person: "Garland said ...", "Her message is simple:"), if that
+    paragraph quotes no one itself; when it names no person, the quote goes on from the
+    quote before that paragraph.
+    """
+    text = layout.text
+    gap = None
+    if previous is not None and previous.speaker is not NO_SPEAKER and previous.speaker.text is not None:
+        gap = _paragraphs_between(text, previous.content.end, item.start_char)
+        if gap <= MAX_INHERIT_PARAGRAPHS:
+            return previous.speaker, previous.cue
+    before = _previous_paragraph(text, item.start_char)
+    line_end = text.find("\n", item.end_char)
+    after = text[item.end_char : line_end if line_end >= 0 else len(text)]
+    if before is None or any(ch.isalnum() for ch in text[before[1] : item.start_char] + after):
+        return NO_SPEAKER, None  # not a paragraph of its own: the words around it may name the speaker
+    if any(region.start < before[1] and region.end > before[0] for region in layout.regions):
+        return NO_SPEAKER, None  # a paragraph with a quote of its own ('"..." ― Jane Roe') is no lead-in
+    people = _people_in(layout, coref, *before)
+    subjects = [m for m in people if _is_subject(m, layout)]
+    if subjects:
+        return resolve_speaker(layout.doc, subjects[-1].start, subjects[-1].end - 1, coref=coref), None
+    if previous is not None and not people and gap == MAX_INHERIT_PARAGRAPHS + 1:
+        return previous.speaker, previous.cue
+    return NO_SPEAKER, None
 
 
 def assemble_quotes(layout: Layout, found: list[Attribution], *, coref: Coref, article_id: str = "") -> list[Quote]:
@@ -98,7 +150,7 @@ def assemble_quotes(layout: Layout, found: list[Attribution], *, coref: Coref, a
             first, last = item.speaker_tokens
             speaker = resolve_speaker(doc, first, last, coref=coref)
         elif item.inherits:
-            speaker, cue = _inherited(text, item, quotes[-1] if quotes else None)
+            speaker, cue = _inherited(layout, item, quotes[-1] if quotes else None, coref)
         else:
             speaker = NO_SPEAKER
         start, end = item.start_char, item.end_char

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from stream.models import Act
-from stream.nlp.lexicon import DASHES, NAME_JOINERS, NOT_COLON_SPEAKERS, THOUGHT_VERBS
+from stream.nlp.lexicon import COLON_SPEAKER_PREPOSITIONS, DASHES, NAME_JOINERS, NOT_COLON_SPEAKERS, THOUGHT_VERBS
 from stream.nlp.quotes.grammar import cue_offsets, find_subject, lemma
 from stream.nlp.quotes.layout import SPEAKER_POS, Attribution, Layout, speaker_range
 from stream.nlp.quotes.marks import Region
@@ -63,6 +63,8 @@ def colon_attribution(layout: Layout, region: Region, colon: Token) -> Attributi
     name = doc[colon.i - 1]
     if name.pos_ not in ("PROPN", "NOUN") or layout.in_quote(name):
         return None
+    if name.dep_ == "pobj" and name.head.lower_ not in COLON_SPEAKER_PREPOSITIONS:
+        return None  # "Then, after a pause: ...": a circumstance, not a speaker
     first = name.i
     while first > 0 and doc[first - 1].pos_ in ("PROPN", "DET", "ADJ") and not layout.in_quote(doc[first - 1]):
         if "\n" in doc[first - 1].text:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
 from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
+from stream.nlp.views import doc_text
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
+LINE_BREAK = re.compile("\n")
 # A line whose words are mostly capitalised is a headline or a title, not running text.
 MIN_HEADLINE_WORDS = 3
 MAX_RUNNING_TEXT_CAPITALS = 0.6
@@ -81,14 +84,22 @@ class Layout:
 
 
 def build_layout(doc: Doc) -> Layout:
-    text = doc.text
+    text = doc_text(doc)
     regions = join_paragraph_runs(text, find_quoted_regions(text))
     starts = [r.start for r in regions]
-    token_starts = [t.idx for t in doc]
-    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
-    layout = Layout(doc, text, regions, starts, [], token_starts, breaks)
-    layout.token_region.extend(layout.region_at(offset) for offset in token_starts)
-    return layout
+    token_starts = doc.to_array("IDX").tolist()  # not a Token object per word
+    breaks = [match.start() for match in LINE_BREAK.finditer(text)]
+    return Layout(doc, text, regions, starts, _token_regions(token_starts, regions), token_starts, breaks)
+
+
+def _token_regions(token_starts: list[int], regions: list[Region]) -> list[int]:
+    """Layout.region_at of every token start, in one pass over both sorted lists."""
+    found, i = [], -1
+    for offset in token_starts:
+        while i + 1 < len(regions) and regions[i + 1].start <= offset:
+            i += 1
+        found.append(i if i >= 0 and offset < regions[i].end else -1)
+    return found
 
 
 def is_word(token: Token) -> bool:

@@ -14,6 +14,7 @@ from stream.models import QuoteKind
 from stream.nlp.lexicon import SPEAKING_ENTITIES
 from stream.nlp.quotes.grammar import token_span_offsets
 from stream.nlp.quotes.layout import Attribution, Layout
+from stream.nlp.views import doc_ents
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
@@ -47,7 +48,7 @@ def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
     word = doc[colon - 1].lower_
     return any(
         ent.label_ in SPEAKING_ENTITIES and ent.label_ != "GPE" and ent[-1].lower_ == word
-        for ent in doc.ents
+        for ent in doc_ents(doc)
         if not first <= ent.start < colon
     )
 

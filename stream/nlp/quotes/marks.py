@@ -16,6 +16,7 @@ union) neither open nor close a quote.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from stream.nlp.lexicon import (
@@ -31,6 +32,15 @@ from stream.nlp.lexicon import (
 
 ALL_MARKS = OPENING_MARKS | CLOSING_MARKS | AMBIGUOUS_MARKS
 SINGLE_MARKS = SINGLE_OPENING_MARKS | SINGLE_CLOSING_MARKS
+
+
+def _any_of(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+
+
+# The characters each pass acts on: the scans jump from one to the next, not over every character.
+DOUBLE_SCAN = _any_of(ALL_MARKS | DOUBLED_MARKS | {"\n"})
+SINGLE_SCAN = _any_of(SINGLE_MARKS | {"\n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +105,15 @@ def find_double_quoted_regions(text: str) -> list[Region]:
     open_at: int | None = None
     straight = False
     inner = 0
-    skip = False
-    for i, ch in enumerate(text):
-        if skip:
-            skip = False
+    skipped = -1
+    for match in DOUBLE_SCAN.finditer(text):
+        i, ch = match.start(), match.group()
+        if i == skipped:
             continue
-        if ch in DOUBLED_MARKS and text[i + 1 : i + 2] == ch:
+        doubled = ch in DOUBLED_MARKS and text[i + 1 : i + 2] == ch
+        if doubled:
             # Typewriter doubles ('' and ``) stand for one double quote mark.
-            skip = True
+            skipped = i + 1
             ch = '"'
         if ch == "\n":
             if open_at is not None and i > open_at:
@@ -111,7 +122,7 @@ def find_double_quoted_regions(text: str) -> list[Region]:
             continue
         if ch not in ALL_MARKS:
             continue
-        width = 2 if skip else 1
+        width = 2 if doubled else 1
         if open_at is None:
             if _is_opening(text, i, inside=False):
                 open_at, straight, inner = i + width, ch in AMBIGUOUS_MARKS, 0
@@ -184,7 +195,7 @@ def _is_quoted_words(inside: str) -> bool:
 
 def find_single_quoted_regions(text: str, doubles: list[Region]) -> list[Region]:
     """Return the regions between single quote marks outside `doubles`, in order."""
-    if not any(ch in SINGLE_OPENING_MARKS for ch in text):
+    if not any(mark in text for mark in SINGLE_OPENING_MARKS):
         return []
     masked = bytearray(len(text))
     for region in doubles:
@@ -192,7 +203,8 @@ def find_single_quoted_regions(text: str, doubles: list[Region]) -> list[Region]
     regions: list[Region] = []
     paragraph_start = 0
     open_at: int | None = None
-    for i, ch in enumerate(text):
+    for match in SINGLE_SCAN.finditer(text):
+        i, ch = match.start(), match.group()
         if ch == "\n":
             if open_at is not None and not text[paragraph_start : open_at - 1].strip():
                 regions.append(Region(open_at, i, closed=False))

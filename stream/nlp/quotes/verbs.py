@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+import numpy
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, VERB
+from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
 from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS
@@ -242,12 +245,22 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
 VerbRule = Callable[[Layout, Token], VerbMatch | None]
 # Tried in order on every word outside quotes; the first match wins.
 VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase, promise_or_plan)
+ACCORDING = get_string_id("according")
+
+
+def _verbs_and_according(doc: Doc) -> list[int]:
+    """Indices of the only tokens a verb rule can match: verbs and "according" (read from
+    arrays, without a Token object for every word)."""
+    pos, lower = doc.to_array("POS"), doc.to_array("LOWER")
+    return [int(i) for i in numpy.flatnonzero((pos == VERB) | (pos == AUX) | (lower == ACCORDING))]
 
 
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """Attributions from every reporting verb and "according to" outside quotes."""
     out: list[Attribution] = []
-    for token in layout.doc:
+    doc = layout.doc
+    for i in _verbs_and_according(doc):
+        token = doc[i]
         if layout.in_quote(token):
             continue
         for rule in VERB_RULES:

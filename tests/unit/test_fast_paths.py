@@ -1,0 +1,72 @@
+"""The fast paths of the extractors give exactly what the plain spaCy calls they replace give."""
+
+from __future__ import annotations
+
+import pytest
+
+from stream.nlp.coref import _quoted, _sentence_index
+from stream.nlp.quotes.layout import build_layout
+from stream.nlp.quotes.verbs import _verbs_and_according
+from stream.nlp.speakers import _entities_in
+from stream.nlp.views import doc_ents, doc_text
+
+TEXT = (
+    "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
+    "“We have no troops there,” Peskov told reporters in Moscow. 'It is ''settled'' now,' he added, "
+    "according to the agency.\n“A quote left open at the paragraph end\n“and one more, closed.”"
+)
+
+
+@pytest.fixture(scope="module")
+def doc(nlp):
+    return nlp(TEXT)
+
+
+def test_doc_text_is_doc_text(doc):
+    assert doc_text(doc) == doc.text == TEXT
+    assert doc_text(doc) is doc_text(doc)  # built once
+
+
+def test_token_regions_match_region_at(doc):
+    layout = build_layout(doc)
+    assert layout.token_starts == [t.idx for t in doc]
+    assert layout.token_region == [layout.region_at(t.idx) for t in doc]
+    assert any(r != -1 for r in layout.token_region)
+
+
+def test_entities_in_a_span_match_span_ents(doc):
+    for start in range(0, len(doc), 3):
+        for end in range(start + 1, min(len(doc), start + 12)):
+            span = doc[start:end]
+            assert [(e.start, e.end, e.label_) for e in _entities_in(span)] == [
+                (e.start, e.end, e.label_) for e in span.ents
+            ]
+
+
+def test_verb_candidates_are_the_verbs_and_according(doc):
+    expected = [t.i for t in doc if t.pos_ in ("VERB", "AUX") or t.lower_ == "according"]
+    assert _verbs_and_according(doc) == expected
+
+
+def test_sentence_and_quote_arrays_match_the_tokens(doc):
+    number, sentences = 0, []
+    for token in doc:
+        number += bool(token.is_sent_start) and token.i > 0
+        sentences.append(number)
+    assert _sentence_index(doc) == sentences
+    inside, flags = False, []
+    for token in doc:
+        if token.text == "“":
+            inside = True
+        elif token.text == "”" or "\n" in token.text:
+            inside = False
+        elif token.text in ('"', "''", "``"):
+            inside = not inside
+        flags.append(inside)
+    assert _quoted(doc) == flags
+    assert any(flags)
+
+
+def test_shared_entities_are_doc_ents(doc):
+    assert doc_ents(doc) == tuple(doc.ents)
+    assert doc_ents(doc) is doc_ents(doc)
