@@ -38,11 +38,13 @@ from stream.nlp.lexicon import (
     GROUP_PRONOUNS,
     INVISIBLE_CHARS,
     MALE_WORDS,
+    MARRYING_VERBS,
     ORGANISATION_NOUNS,
     PERSON_PRONOUNS_F,
     PERSON_PRONOUNS_M,
     PERSON_SPEECH_VERBS,
     SPACE_CHARS,
+    SPOUSE_NOUNS,
     THING_PRONOUNS,
 )
 from stream.nlp.names import clean_name
@@ -364,8 +366,24 @@ def _org_key(short: str, fulls: list[str]) -> str:
     return short
 
 
-def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
-    """Entities for the names, and the entity of each name."""
+def _is_spouse(root: Token) -> bool:
+    """A name introduced as someone's spouse: "she married John Patey", "his wife, Jane Temerlin"."""
+    if root.dep_ == "dobj" and root.head.lemma_ in MARRYING_VERBS:
+        return True
+    return root.dep_ == "appos" and root.head.lemma_ in SPOUSE_NOUNS
+
+
+def _is_surname(short: str, full: str) -> bool:
+    """True for a one-word name that is the last word of `full` ("Patey", "John Patey")."""
+    return " " not in short and full.split()[-1].lower() == short.lower()
+
+
+def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[list[ArticleEntity], list[int]]:
+    """Entities for the names, and the entity of each name.
+
+    A lone surname does not join the full name of a spouse (`spouses`): "She married John
+    Patey ... Patey was without a rival" is she, who took his name; "John" still is him.
+    """
     # dict.fromkeys keeps the order of first mention, so ties break the same way every run
     people = sorted(dict.fromkeys(n.text for n in names if n.label == "PERSON"), key=lambda t: -len(t.split()))
     orgs = sorted(dict.fromkeys(n.text for n in names if n.label != "PERSON"), key=len, reverse=True)
@@ -374,7 +392,8 @@ def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
     owners = []
     recent: dict[str, int] = {}
     for name in names:
-        person = _person_key(name.text, people, recent) if name.label in PERSON_LIKE_LABELS else name.text
+        fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
+        person = _person_key(name.text, fulls, recent) if name.label in PERSON_LIKE_LABELS else name.text
         if name.label == "PERSON" and len(name.text.split()) > 1:
             recent[person] = name.start
         if name.label == "PERSON" or person != name.text:
@@ -634,7 +653,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     """
     tokens = list(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
-    entities, owners = _group(names)
+    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
+    entities, owners = _group(names, spouses)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(tokens)
     quoted = _quoted(tokens)

@@ -146,6 +146,10 @@ MALE_WORDS = frozenset(
     "sir son spokesman uncle".split()
 )
 
+# A spouse named in full ("married John Patey", "his wife Jane Temerlin") and the verbs that name one.
+SPOUSE_NOUNS = frozenset("husband spouse wife".split())
+MARRYING_VERBS = frozenset("divorce marry wed".split())
+
 # Titles before a name that the name parser's own list lacks ("Justice Sean Dunphy").
 EXTRA_TITLES = frozenset("justice mla mp mpp organiser organizer premier skipper spokesperson".split())
 

@@ -305,3 +305,19 @@ def test_a_lone_name_tagged_once_is_that_person_where_untagged(nlp):
     first = next(t for t in doc if t.text == "Okafor")
     entity = build_coref(doc).entity_at(first.i)
     assert entity is not None and entity.name == "Okafor"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A lone surname after a spouse's full name is the one who took the name, not the spouse.
+        ("In 1866 she married John Patey, a bass singer. By 1870 Patey was a famous contralto.", "Patey", "Patey"),
+        ("With his wife, Jane Temerlin, Temerlin raised a chimpanzee.", "Temerlin", "Temerlin"),
+        # The spouse's first name alone is still the spouse; anyone else's full name takes the surname.
+        ("Dorie Greenspan cooks with her husband, Michael Greenspan. Michael tastes.", "Michael", "Michael Greenspan"),
+        # Anyone else's full name still takes it.
+        ("In 1866 she met John Patey, a bass singer. By 1870 Patey was famous.", "Patey", "John Patey"),
+    ],
+)
+def test_a_lone_surname_does_not_join_a_spouse(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
