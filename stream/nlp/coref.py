@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from stream.nlp.aliases import defined_acronyms
 from stream.nlp.first_names import first_name_gender
 from stream.nlp.lexicon import (
+    ALIAS_MARKERS,
     EXTRA_TITLES,
     FEMALE_WORDS,
     GROUP_PRONOUNS,
@@ -407,6 +408,20 @@ def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[l
     return entities, owners
 
 
+def _join_aliases(tokens: list[Token], names: list[_Name], owners: list[int]) -> list[int]:
+    """The entity of each name, a bracketed other name of a person made that person:
+    "Alma Taggart (née Eveleth)", "Bonnie Tyler (then known as Gaynor Hopkins)"."""
+    same = {}
+    for number in range(1, len(names)):
+        before, name = names[number - 1], names[number]
+        between = tokens[before.end : name.start]
+        if before.label != "PERSON" or not 1 < len(between) <= 4 or between[0].text != "(":
+            continue
+        if all(t.lower_ in ALIAS_MARKERS for t in between[1:]):
+            same[owners[number]] = owners[number - 1]
+    return [same.get(owner, owner) for owner in owners]
+
+
 def _words(tokens: list[Token]) -> set[str]:
     return {t.lower_ for t in tokens if t.is_alpha and not t.is_stop or "-" in t.text[1:-1]}
 
@@ -655,6 +670,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     names = _names(doc, tokens, people)
     spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
     entities, owners = _group(names, spouses)
+    owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(tokens)
     quoted = _quoted(tokens)

@@ -150,6 +150,9 @@ MALE_WORDS = frozenset(
 SPOUSE_NOUNS = frozenset("husband spouse wife".split())
 MARRYING_VERBS = frozenset("divorce marry wed".split())
 
+# Words in brackets after a person's name that give the same person's other name ("(née Eveleth)").
+ALIAS_MARKERS = frozenset("also as born formerly known later nee née then".split())
+
 # Titles before a name that the name parser's own list lacks ("Justice Sean Dunphy").
 EXTRA_TITLES = frozenset("justice mla mp mpp organiser organizer premier skipper spokesperson".split())
 

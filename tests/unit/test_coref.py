@@ -321,3 +321,17 @@ def test_a_lone_name_tagged_once_is_that_person_where_untagged(nlp):
 )
 def test_a_lone_surname_does_not_join_a_spouse(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A bracketed maiden or former name is the same person.
+        ("Alma Taggart (née Eveleth) met Ruth Cole in 1890. Eveleth said she was tired.", "Eveleth", "Alma Taggart"),
+        ("Elton John (born Reginald Dwight) met Tom Hale. Dwight sang.", "Dwight", "Elton John"),
+        # A bracketed name that is not introduced as another name is someone else.
+        ("Alma Taggart (with Ruth Cole) left early.", "Cole", "Ruth Cole"),
+    ],
+)
+def test_a_bracketed_other_name_is_the_same_person(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
