@@ -254,9 +254,18 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _split_roles(span: Span) -> list[Span]:
+    """An actor and the role the model tagged as one name, two people: "Bea Binene as George"."""
+    cut = next((t.i for t in span[1:-1] if t.text == "as"), None) if span.label_ == "PERSON" else None
+    if cut is None:
+        return [span]
+    return [Span(span.doc, span.start, cut, label="PERSON"), Span(span.doc, cut + 1, span.end, label="PERSON")]
+
+
 def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
-    spans = [_with_first_name(ent) for ent in doc.ents if ent.label_ in NAMED_LABELS] + _person_chains(doc, tokens)
+    tagged = [part for ent in doc.ents if ent.label_ in NAMED_LABELS for part in _split_roles(ent)]
+    spans = [_with_first_name(span) for span in tagged] + _person_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
-from stream.nlp.coref import build_coref, name_text, split_title
+from stream.nlp.coref import _split_roles, build_coref, name_text, split_title
 from stream.nlp.quotes import extract_quotes
 
 
@@ -335,3 +336,10 @@ def test_a_lone_surname_does_not_join_a_spouse(nlp, text, word, expected):
 )
 def test_a_bracketed_other_name_is_the_same_person(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+def test_an_actor_and_role_tagged_as_one_name_are_two_people(nlp):
+    doc = nlp("The film stars Bea Binene as George.")
+    parts = _split_roles(Span(doc, 3, 7, label="PERSON"))
+    assert [p.text for p in parts] == ["Bea Binene", "George"]
+    assert [p.text for p in _split_roles(Span(doc, 3, 5, label="PERSON"))] == ["Bea Binene"]
