@@ -343,3 +343,15 @@ def test_an_actor_and_role_tagged_as_one_name_are_two_people(nlp):
     parts = _split_roles(Span(doc, 3, 7, label="PERSON"))
     assert [p.text for p in parts] == ["Bea Binene", "George"]
     assert [p.text for p in _split_roles(Span(doc, 3, 5, label="PERSON"))] == ["Bea Binene"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # Nouns that only describe a woman or a man are gender evidence where the name gives none.
+        ("Casey Okafor, the bride, met Jo Ortiz in May. He was late.", "He", "Jo Ortiz"),
+        ("Casey Okafor, a widower, met Jo Ortiz in May. She was late.", "She", "Jo Ortiz"),
+    ],
+)
+def test_gendered_nouns_describe_the_person(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
