@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from stream.nlp.aliases import defined_acronyms
 from stream.nlp.first_names import first_name_gender
 from stream.nlp.lexicon import (
+    ADDRESSING_VERBS,
     ALIAS_MARKERS,
     EXTRA_TITLES,
     FEMALE_WORDS,
@@ -559,6 +560,15 @@ def _antecedent(
     return fallback
 
 
+def _addressee(verb: Token, heads: dict[int, int], entities: list[ArticleEntity], word: str) -> int | None:
+    """The named person a speech verb addresses ("informed Isabella"), if the pronoun fits."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative") and (found := heads.get(child.i)) is not None:
+            entity = entities[found]
+            return found if _compatible(entity, word) and not _mismatch(entity, word) else None
+    return None
+
+
 def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
     """A possessive's or subject pronoun's antecedent in its own sentence: the noun it hangs
     under or the subject of a clause that holds it, named before it.
@@ -573,6 +583,10 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     while node.head.i != node.i:
         if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
             return None  # "Parton graced Erin with a song she recorded": not the subject above
+        if node.dep_ == "ccomp" and node.head.lemma_ in ADDRESSING_VERBS:
+            addressee = _addressee(node.head, heads, entities, word)
+            if addressee is not None:
+                return addressee
         node = node.head
         found = heads.get(node.i)
         if found is not None and node.pos_ in ("PROPN", "NOUN"):

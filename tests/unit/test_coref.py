@@ -355,3 +355,15 @@ def test_an_actor_and_role_tagged_as_one_name_are_two_people(nlp):
 )
 def test_gendered_nouns_describe_the_person(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A possessive in what someone is told is the addressee's, not the teller's.
+        ("Dr. Carly Manning informed Isabella Toscano that her back pain was serious.", "her", "Isabella Toscano"),
+        ("Mark Ellis warned Tom Hale that his contract would end.", "his", "Tom Hale"),
+    ],
+)
+def test_a_pronoun_in_what_is_told_refers_to_the_addressee(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
