@@ -587,8 +587,11 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
             addressee = _addressee(node.head, heads, entities, word)
             if addressee is not None:
                 return addressee
-        node = node.head
+        below, node = node, node.head
         found = heads.get(node.i)
+        if found is None and node.pos_ == "NOUN" and token.dep_ == "poss" and below.dep_ == "prep":
+            # "Connie's idea of her marriage": the owner of the noun the possessive is in
+            found = next((heads.get(c.i) for c in node.children if c.dep_ == "poss" and c.i != token.i), None)
         if found is not None and node.pos_ in ("PROPN", "NOUN"):
             return found if _compatible(entities[found], word) and not _mismatch(entities[found], word) else None
         if node.pos_ in ("VERB", "AUX"):

@@ -367,3 +367,17 @@ def test_gendered_nouns_describe_the_person(nlp, text, word, expected):
 )
 def test_a_pronoun_in_what_is_told_refers_to_the_addressee(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A possessive in a phrase under a named person's noun is that person's.
+        ("Lisa Holm agrees with Anna Berg's idea of her marriage.", "her", "Anna Berg"),
+        ("Mark Ellis liked Tom Hale's story of his childhood.", "his", "Tom Hale"),
+        # Not when the possessive is not inside that noun's phrase.
+        ("Mark Ellis took Tom Hale's advice when his son was ill.", "his", "Mark Ellis"),
+    ],
+)
+def test_a_possessive_under_a_persons_noun_is_theirs(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
