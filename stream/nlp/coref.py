@@ -36,16 +36,20 @@ from spacy.tokens import Doc, Span, Token
 from stream.nlp.aliases import defined_acronyms
 from stream.nlp.first_names import first_name_gender
 from stream.nlp.lexicon import (
+    ADDRESSING_VERBS,
+    ALIAS_MARKERS,
     EXTRA_TITLES,
     FEMALE_WORDS,
     GROUP_PRONOUNS,
     INVISIBLE_CHARS,
     MALE_WORDS,
+    MARRYING_VERBS,
     ORGANISATION_NOUNS,
     PERSON_PRONOUNS_F,
     PERSON_PRONOUNS_M,
     PERSON_SPEECH_VERBS,
     SPACE_CHARS,
+    SPOUSE_NOUNS,
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
@@ -285,10 +289,18 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _split_roles(span: Span) -> list[Span]:
+    """An actor and the role the model tagged as one name, two people: "Bea Binene as George"."""
+    cut = next((t.i for t in span[1:-1] if t.text == "as"), None) if span.label_ == "PERSON" else None
+    if cut is None:
+        return [span]
+    return [Span(span.doc, span.start, cut, label="PERSON"), Span(span.doc, cut + 1, span.end, label="PERSON")]
+
+
 def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_Name]:
     """Every name mention, a person's title split off; `people` are known person names."""
-    spans = [_with_number(_with_first_name(ent)) for ent in doc_ents(doc) if ent.label_ in NAMED_LABELS]
-    spans += _person_chains(doc, tokens)
+    tagged = [part for ent in doc_ents(doc) if ent.label_ in NAMED_LABELS for part in _split_roles(ent)]
+    spans = [_with_number(_with_first_name(span)) for span in tagged] + _person_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
@@ -400,8 +412,24 @@ def _org_key(short: str, fulls: list[str]) -> str:
     return short
 
 
-def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
-    """Entities for the names, and the entity of each name."""
+def _is_spouse(root: Token) -> bool:
+    """A name introduced as someone's spouse: "she married John Patey", "his wife, Jane Temerlin"."""
+    if root.dep_ == "dobj" and root.head.lemma_ in MARRYING_VERBS:
+        return True
+    return root.dep_ == "appos" and root.head.lemma_ in SPOUSE_NOUNS
+
+
+def _is_surname(short: str, full: str) -> bool:
+    """True for a one-word name that is the last word of `full` ("Patey", "John Patey")."""
+    return " " not in short and full.split()[-1].lower() == short.lower()
+
+
+def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[list[ArticleEntity], list[int]]:
+    """Entities for the names, and the entity of each name.
+
+    A lone surname does not join the full name of a spouse (`spouses`): "She married John
+    Patey ... Patey was without a rival" is she, who took his name; "John" still is him.
+    """
     # dict.fromkeys keeps the order of first mention, so ties break the same way every run
     people = sorted(dict.fromkeys(n.text for n in names if n.label == "PERSON"), key=lambda t: -len(t.split()))
     orgs = sorted(dict.fromkeys(n.text for n in names if n.label != "PERSON"), key=len, reverse=True)
@@ -410,7 +438,8 @@ def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
     owners = []
     recent: dict[str, int] = {}
     for name in names:
-        person = _person_key(name.text, people, recent) if name.label in PERSON_LIKE_LABELS else name.text
+        fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
+        person = _person_key(name.text, fulls, recent) if name.label in PERSON_LIKE_LABELS else name.text
         if name.label == "PERSON" and len(name.text.split()) > 1:
             recent[person] = name.start
         if name.label == "PERSON" or person != name.text:
@@ -422,6 +451,20 @@ def _group(names: list[_Name]) -> tuple[list[ArticleEntity], list[int]]:
             entities.append(ArticleEntity(name=key[0], label=key[1]))
         owners.append(keys[key])
     return entities, owners
+
+
+def _join_aliases(tokens: list[Token], names: list[_Name], owners: list[int]) -> list[int]:
+    """The entity of each name, a bracketed other name of a person made that person:
+    "Alma Taggart (née Eveleth)", "Bonnie Tyler (then known as Gaynor Hopkins)"."""
+    same = {}
+    for number in range(1, len(names)):
+        before, name = names[number - 1], names[number]
+        between = tokens[before.end : name.start]
+        if before.label != "PERSON" or not 1 < len(between) <= 4 or between[0].text != "(":
+            continue
+        if all(t.lower_ in ALIAS_MARKERS for t in between[1:]):
+            same[owners[number]] = owners[number - 1]
+    return [same.get(owner, owner) for owner in owners]
 
 
 def _words(tokens: list[Token]) -> set[str]:
@@ -552,6 +595,15 @@ def _antecedent(
     return fallback
 
 
+def _addressee(verb: Token, heads: dict[int, int], entities: list[ArticleEntity], word: str) -> int | None:
+    """The named person a speech verb addresses ("informed Isabella"), if the pronoun fits."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative") and (found := heads.get(child.i)) is not None:
+            entity = entities[found]
+            return found if _compatible(entity, word) and not _mismatch(entity, word) else None
+    return None
+
+
 def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
     """A possessive's or subject pronoun's antecedent in its own sentence: the noun it hangs
     under or the subject of a clause that holds it, named before it.
@@ -566,8 +618,15 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     while node.head.i != node.i:
         if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
             return None  # "Parton graced Erin with a song she recorded": not the subject above
-        node = node.head
+        if node.dep_ == "ccomp" and node.head.lemma_ in ADDRESSING_VERBS:
+            addressee = _addressee(node.head, heads, entities, word)
+            if addressee is not None:
+                return addressee
+        below, node = node, node.head
         found = heads.get(node.i)
+        if found is None and node.pos_ == "NOUN" and token.dep_ == "poss" and below.dep_ == "prep":
+            # "Connie's idea of her marriage": the owner of the noun the possessive is in
+            found = next((heads.get(c.i) for c in node.children if c.dep_ == "poss" and c.i != token.i), None)
         if found is not None and node.pos_ in ("PROPN", "NOUN"):
             return found if _compatible(entities[found], word) and not _mismatch(entities[found], word) else None
         if node.pos_ in ("VERB", "AUX"):
@@ -680,7 +739,9 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     """
     tokens = list(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
-    entities, owners = _group(names)
+    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
+    entities, owners = _group(names, spouses)
+    owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(doc)
     quoted = _quoted(doc)

@@ -142,13 +142,21 @@ GROUP_PRONOUNS = frozenset({"their", "theirs", "them", "themselves", "they"})
 
 # Words that mark a person's gender when they name or describe that person.
 FEMALE_WORDS = frozenset(
-    "actress aunt businesswoman chairwoman congresswoman dame daughter girl grandmother lady madam madame "
-    "miss mother mrs ms mrs. ms. niece princess queen sister spokeswoman wife woman".split()
+    "actress aunt bride businesswoman chairwoman congresswoman countess dame daughter duchess empress "
+    "girl girlfriend granddaughter grandmother heroine lady madam madame miss mistress mother mrs ms mrs. "
+    "ms. niece nun princess queen sister spokeswoman stepmother waitress widow wife woman".split()
 )
 MALE_WORDS = frozenset(
-    "boy brother businessman chairman congressman father grandfather husband king man mr mr. nephew prince "
-    "sir son spokesman uncle".split()
+    "boy boyfriend brother businessman chairman congressman duke emperor father grandfather grandson "
+    "husband king man monk mr mr. nephew prince sir son spokesman stepfather uncle widower".split()
 )
+
+# A spouse named in full ("married John Patey", "his wife Jane Temerlin") and the verbs that name one.
+SPOUSE_NOUNS = frozenset("husband spouse wife".split())
+MARRYING_VERBS = frozenset("divorce marry wed".split())
+
+# Words in brackets after a person's name that give the same person's other name ("(née Eveleth)").
+ALIAS_MARKERS = frozenset("also as born formerly known later nee née then".split())
 
 # Titles before a name that the name parser's own list lacks ("Justice Sean Dunphy").
 EXTRA_TITLES = frozenset("justice mla mp mpp organiser organizer premier skipper spokesperson".split())

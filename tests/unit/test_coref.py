@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from stream.nlp.coref import build_coref, name_text, split_title
+from stream.nlp.coref import _split_roles, build_coref, name_text, split_title
 from stream.nlp.quotes import extract_quotes
 
 
@@ -344,3 +344,78 @@ def test_a_lone_name_tagged_once_is_that_person_where_untagged(nlp):
     first = next(t for t in doc if t.text == "Okafor")
     entity = build_coref(doc).entity_at(first.i)
     assert entity is not None and entity.name == "Okafor"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A lone surname after a spouse's full name is the one who took the name, not the spouse.
+        ("In 1866 she married John Patey, a bass singer. By 1870 Patey was a famous contralto.", "Patey", "Patey"),
+        ("With his wife, Jane Temerlin, Temerlin raised a chimpanzee.", "Temerlin", "Temerlin"),
+        # The spouse's first name alone is still the spouse; anyone else's full name takes the surname.
+        ("Dorie Greenspan cooks with her husband, Michael Greenspan. Michael tastes.", "Michael", "Michael Greenspan"),
+        # Anyone else's full name still takes it.
+        ("In 1866 she met John Patey, a bass singer. By 1870 Patey was famous.", "Patey", "John Patey"),
+    ],
+)
+def test_a_lone_surname_does_not_join_a_spouse(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A bracketed maiden or former name is the same person.
+        ("Alma Taggart (née Eveleth) met Ruth Cole in 1890. Eveleth said she was tired.", "Eveleth", "Alma Taggart"),
+        ("Elton John (born Reginald Dwight) met Tom Hale. Dwight sang.", "Dwight", "Elton John"),
+        # A bracketed name that is not introduced as another name is someone else.
+        ("Alma Taggart (with Ruth Cole) left early.", "Cole", "Ruth Cole"),
+    ],
+)
+def test_a_bracketed_other_name_is_the_same_person(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+def test_an_actor_and_role_tagged_as_one_name_are_two_people(nlp):
+    doc = nlp("The film stars Bea Binene as George.")
+    parts = _split_roles(Span(doc, 3, 7, label="PERSON"))
+    assert [p.text for p in parts] == ["Bea Binene", "George"]
+    assert [p.text for p in _split_roles(Span(doc, 3, 5, label="PERSON"))] == ["Bea Binene"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # Nouns that only describe a woman or a man are gender evidence where the name gives none.
+        ("Casey Okafor, the bride, met Jo Ortiz in May. He was late.", "He", "Jo Ortiz"),
+        ("Casey Okafor, a widower, met Jo Ortiz in May. She was late.", "She", "Jo Ortiz"),
+    ],
+)
+def test_gendered_nouns_describe_the_person(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A possessive in what someone is told is the addressee's, not the teller's.
+        ("Dr. Carly Manning informed Isabella Toscano that her back pain was serious.", "her", "Isabella Toscano"),
+        ("Mark Ellis warned Tom Hale that his contract would end.", "his", "Tom Hale"),
+    ],
+)
+def test_a_pronoun_in_what_is_told_refers_to_the_addressee(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A possessive in a phrase under a named person's noun is that person's.
+        ("Lisa Holm agrees with Anna Berg's idea of her marriage.", "her", "Anna Berg"),
+        ("Mark Ellis liked Tom Hale's story of his childhood.", "his", "Tom Hale"),
+        # Not when the possessive is not inside that noun's phrase.
+        ("Mark Ellis took Tom Hale's advice when his son was ill.", "his", "Mark Ellis"),
+    ],
+)
+def test_a_possessive_under_a_persons_noun_is_theirs(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
