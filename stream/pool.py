@@ -1,10 +1,9 @@
 """Runs the synchronous NLP off the event loop.
 
-With `processes >= 1` each batch is split into contiguous chunks, a few per
-worker process, and the results are put back together in input order, so the
-per-key order of the stream is kept. With `processes = 0` a single thread in
-this process does the work (handy for debugging; it competes with the loop
-for the GIL).
+Each batch is split into contiguous chunks, a few per worker process, and the
+results are put back together in input order, so the per-key order of the stream
+is kept. With `processes = 0` a single thread in this process does the work
+(handy for debugging; it competes with the loop for the GIL).
 """
 
 from __future__ import annotations
@@ -28,9 +27,10 @@ log = logging.getLogger(__name__)
 
 Result = EnrichedArticle | EnrichmentFailure
 
-# Chunks per NLP process in a batch, when there are two or more processes. One
-# chunk each left a process idle while the other finished a longer part (articles
-# vary tenfold in length); with smaller chunks the idle process takes the next one,
+# Chunks per NLP process in a batch. One chunk per process left a process idle
+# while another finished a longer part (articles vary tenfold in length); with
+# smaller chunks an idle process takes the next one. A process also holds only
+# one chunk's parsed docs at a time (a quarter of the memory of a whole batch's),
 # and spaCy parses news articles a few at a time as fast as many at a time.
 CHUNKS_PER_PROCESS = 4
 
@@ -84,8 +84,8 @@ def split(items: Sequence[Article], parts: int) -> list[Sequence[Article]]:
 
 
 def chunks_for(articles: Sequence[Article], processes: int) -> list[Sequence[Article]]:
-    """A batch's chunks: one for a single process, else CHUNKS_PER_PROCESS per process."""
-    return split(articles, processes * CHUNKS_PER_PROCESS if processes > 1 else 1)
+    """A batch's chunks: CHUNKS_PER_PROCESS per process (a thread counts as one)."""
+    return split(articles, max(1, processes) * CHUNKS_PER_PROCESS)
 
 
 class EnrichPool:
