@@ -14,6 +14,7 @@ from stream.errors import ArticleError, InputError, NewswireError
 from stream.evaluation.cli import add_eval_command
 from stream.logs import configure_logging
 from stream.settings import Settings, describe, warn_unknown_variables
+from stream.threads import one_numeric_thread
 
 DESCRIPTION = """\
 Enrich news articles with named entities and quoted statements.
@@ -168,6 +169,7 @@ def kafka_failure(settings: Settings, exc: Exception, cause: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    one_numeric_thread()  # before numpy loads, here and in the NLP processes the worker spawns
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
