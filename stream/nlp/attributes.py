@@ -125,8 +125,8 @@ class MemoAttributes:
         current = numpy.where(flags[where], values[where], current)
         deps = {i: o[2] for i, o in enumerate(outcomes) if o[2] is not None}
         dep_of_token = {int(t): deps[k] for k in deps for t in numpy.flatnonzero(where == k)}
-        for token_i, rule in self._multi_rules(doc):
-            rules = tuple(sorted((*rules_of_key[where[token_i]], rule)))
+        for token_i, extra in self._multi_rules(doc).items():
+            rules = tuple(sorted((*rules_of_key[where[token_i]], *extra)))
             token_values, token_flags, dep = self._outcome(rules)
             for column, is_set in enumerate(token_flags):
                 if is_set:
@@ -147,14 +147,14 @@ class MemoAttributes:
         matches = self._single(alone, allow_missing=True, as_spans=False)
         return tuple(sorted(int(self.vocab.strings[match_id]) for match_id, _, _ in matches))
 
-    def _multi_rules(self, doc: Doc) -> list[tuple[int, int]]:
-        """(token index, rule) for every match of the patterns of two or more tokens."""
+    def _multi_rules(self, doc: Doc) -> dict[int, list[int]]:
+        """The rules of two or more tokens that match, by the index of the token each one sets."""
         assert self._multi is not None and self._ruler is not None  # noqa: S101
-        found = []
+        found: dict[int, list[int]] = {}
         for match_id, start, end in self._multi(doc, allow_missing=True, as_spans=False):
             rule = int(self.vocab.strings[match_id])
             index = self._ruler.indices[rule]
-            found.append(((start if index >= 0 else end) + index, rule))
+            found.setdefault((start if index >= 0 else end) + index, []).append(rule)
         return found
 
     def _outcome(self, rules: tuple[int, ...]) -> tuple[list[int], list[bool], int | None]:

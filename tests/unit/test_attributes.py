@@ -83,3 +83,21 @@ def test_a_ruler_whose_patterns_read_more_than_the_token_is_left_as_it_is() -> N
 def test_an_empty_doc_passes_through(pair: tuple[Language, Language]) -> None:
     _, ours = pair
     assert numpy.array_equal(ours("").to_array([TAG]), numpy.empty((0,), dtype=numpy.uint64))
+
+
+def test_two_longer_rules_on_one_token_apply_in_the_rulers_order() -> None:
+    def pipeline(memo: bool) -> Language:
+        nlp = spacy.blank("en")
+        ruler: AttributeRuler = nlp.add_pipe("attribute_ruler")  # type: ignore[assignment]
+        ruler.add([[{"LOWER": "love"}]], {"POS": "VERB"})
+        ruler.add([[{"LOWER": "new"}, {"LOWER": "york"}, {"LOWER": "and"}]], {"LEMMA": "first"}, index=1)
+        ruler.add([[{"LOWER": "new"}, {"LOWER": "york"}]], {"LEMMA": "second"}, index=1)
+        if memo:
+            speed_up_attribute_ruler(nlp)
+        return nlp
+
+    theirs, ours = pipeline(memo=False), pipeline(memo=True)
+    assert ours.get_pipe_meta("attribute_ruler").factory == "newswire_attributes"
+    text = "I love new york and more."
+    assert columns(ours, [text]) == columns(theirs, [text])
+    assert ours(text)[3].lemma_ == "second"  # the later rule wins, whatever order the matches come in
