@@ -92,6 +92,11 @@ def name_text(text: str) -> str:
     return clean_name(strip_invisible(text))
 
 
+def is_title(word: str) -> bool:
+    """A title before a name, lower-case without a final dot: the name parser's list and lexicon.EXTRA_TITLES."""
+    return word in NAME_CONSTANTS.titles or word in EXTRA_TITLES
+
+
 def split_title(words: list[str]) -> int:
     """How many leading words of a person's name are a title ("Lawyer", "Treasury Secretary").
 
@@ -103,7 +108,7 @@ def split_title(words: list[str]) -> int:
         lower = word.lower().strip(".")
         if i > 0 and first_name_gender(word) in ("female", "male"):
             break  # "Lawyer Grace Achieng Otieno": Grace is a first name here, not "Her Grace"
-        if lower in NAME_CONSTANTS.titles or lower in EXTRA_TITLES or (word[:1].islower() and cut == i):
+        if is_title(lower) or (word[:1].islower() and cut == i):
             cut = i + 1  # a lower-case word only continues a title: "Mary of York" has none
     return cut
 
@@ -321,7 +326,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 span = Span(doc, span.start, span.end, label="PERSON")
         text = name_text(doc[start : span.end].text)
         last = text.split()[-1].lower().strip(".") if text else ""
-        if span.label_ == "PERSON" and (last in NAME_CONSTANTS.titles or last in EXTRA_TITLES):
+        if span.label_ == "PERSON" and is_title(last):
             if first_name_gender(text.split()[0]) is None:
                 continue  # "Jim Eglinski, Yellowhead MP": a title, not a second person; "Roy Graf" is a name
         if text and any(ch.isalpha() for ch in text):
@@ -532,6 +537,11 @@ def _mismatch(entity: ArticleEntity, word: str) -> int:
     return int(wanted is not None and entity.name_gender != wanted)
 
 
+def _fits(entity: ArticleEntity, word: str) -> bool:
+    """Compatible with the pronoun `word`, its first name included (for the rules that pick one person)."""
+    return _compatible(entity, word) and not _mismatch(entity, word)
+
+
 def _compatible(entity: ArticleEntity, word: str) -> bool:
     if word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M:
         wanted = "f" if word in PERSON_PRONOUNS_F else "m"
@@ -600,7 +610,7 @@ def _addressee(verb: Token, heads: dict[int, int], entities: list[ArticleEntity]
     for child in verb.children:
         if child.dep_ in ("dobj", "dative") and (found := heads.get(child.i)) is not None:
             entity = entities[found]
-            return found if _compatible(entity, word) and not _mismatch(entity, word) else None
+            return found if _fits(entity, word) else None
     return None
 
 
@@ -628,7 +638,7 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
             # "Connie's idea of her marriage": the owner of the noun the possessive is in
             found = next((heads.get(c.i) for c in node.children if c.dep_ == "poss" and c.i != token.i), None)
         if found is not None and node.pos_ in ("PROPN", "NOUN"):
-            return found if _compatible(entities[found], word) and not _mismatch(entities[found], word) else None
+            return found if _fits(entities[found], word) else None
         if node.pos_ in ("VERB", "AUX"):
             for child in node.children:
                 if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
@@ -636,7 +646,7 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
                 if child.lower_ in ("who", "that") and node.dep_ == "relcl":
                     child = node.head
                 found = heads.get(child.i)
-                if found is not None and _compatible(entities[found], word) and not _mismatch(entities[found], word):
+                if found is not None and _fits(entities[found], word):
                     return found
     return None
 
@@ -677,7 +687,7 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
                 if found is None:  # "During her time there, Bridget's storylines included"
                     owner = next((c for c in subject.children if c.dep_ == "poss"), None)
                     found = None if owner is None else ahead.get(owner.i)
-                if found is not None and _compatible(entities[found], word) and not _mismatch(entities[found], word):
+                if found is not None and _fits(entities[found], word):
                     return found
                 return None
             if subject.dep_ in SUBJECT_DEPS:

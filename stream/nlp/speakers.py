@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Doc, Span, Token
 
 from stream.models import Speaker
-from stream.nlp.coref import ArticleEntity, Coref, name_text
+from stream.nlp.coref import SUBJECT_DEPS, ArticleEntity, Coref, is_title, name_text
 from stream.nlp.lexicon import (
     AFFILIATION_PREPOSITIONS,
     DESCRIPTION_BACK_SENTENCES,
-    EXTRA_TITLES,
     ORGANISATION_NOUNS,
     STATEMENT_NOUNS,
 )
@@ -27,7 +25,6 @@ from stream.nlp.lexicon import (
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 ROLE_DROP_DEPS = frozenset({"det", "punct", "case", "poss", "predet", "cc"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def _entity_of(doc: Doc, token: Token) -> Span | None:
@@ -278,7 +275,7 @@ def _described_person(span: Span, coref: Coref) -> ArticleEntity | None:
     root = span.root
     if root.tag_ != "NN" or root.lower_ in ORGANISATION_NOUNS or span[0].lower_ != "the":
         return None
-    if root.lower_ not in NAME_CONSTANTS.titles and root.lower_ not in EXTRA_TITLES:
+    if not is_title(root.lower_):
         return None
     if any(child.dep_ in INTRODUCING_DEPS or child.ent_type_ in OFFICE_LABELS for child in root.children):
         return None

@@ -6,14 +6,13 @@ from __future__ import annotations
 import hashlib
 
 from stream.models import NO_SPEAKER, Quote, Span, Speaker
-from stream.nlp.coref import Coref, Mention
+from stream.nlp.coref import SUBJECT_DEPS, Coref, Mention
 from stream.nlp.quotes.layout import Attribution, Layout
 from stream.nlp.speakers import resolve_speaker
 
 # A quote with no speaker of its own continues the previous one when no other paragraph
 # stands between them, or one that names no person (see _inherited).
 MAX_INHERIT_PARAGRAPHS = 0
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 MAX_JOIN_GAP_WORDS = 14
 
 
