@@ -56,9 +56,9 @@ from stream.nlp.names import NAME_CACHE_SIZE, clean_name
 from stream.nlp.views import doc_ents, doc_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
-# The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
-# opens with a known first name is a person, and a surname joins a person named in full.
-PERSON_LIKE_LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "LOC"})
+# The model often labels a person ORG, GPE or NORP ("Amanda Nunes", "Nunes", "Schuh"): a mention
+# that opens with a known first name is a person, and a surname joins a person named in full.
+PERSON_LIKE_LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "LOC", "NORP"})
 RELABELLED_AS_PERSON = frozenset({"ORG", "FAC"})
 THING_LABELS = frozenset({"ORG", "GPE", "FAC"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})

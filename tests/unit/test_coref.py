@@ -57,6 +57,12 @@ def test_name_text_strips_invisible_characters(text, expected):
         # A surname joins the fullest name, before or after.
         ("Amanda Nunes won on Saturday.\nNunes knocked her rival down twice.", "Nunes", "Amanda Nunes"),
         ("Bo Horvat is the captain.\nHorvat scored twice.", "Horvat", "Bo Horvat"),
+        # A surname the model tagged NORP joins the person too.
+        (
+            "Guenther Schuh founded e.GO in Aachen. Schuh is aware that he is entering uncharted waters.",
+            "Schuh",
+            "Guenther Schuh",
+        ),
         # Two people share a surname: the one named last.
         (
             "Andrew Vickers ran the dairy. Kevin Vickers is his son.\nVickers said he would run.",
