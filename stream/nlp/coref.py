@@ -336,10 +336,39 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 parts = text.split()
                 label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
             names.append(_Name(start, span.end, text, label, title))
+    model_labels = [(name_text(span.text), span.label_) for span in tagged]
+    names = _majority_labels(names, model_labels, known={span.start for span in people})
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
+
+
+def _majority_labels(
+    names: list[_Name], model_labels: list[tuple[str, str]], known: Collection[int] = ()
+) -> list[_Name]:
+    """A one-word name the model tags a person less often than something else is not a
+    person: "Facebook" tagged ORG twice and PERSON once is the company every time, also
+    where the rules took it for a person ("Facebook said"). `model_labels` are the model's
+    (text, label) tags. A word of a longer person's name ("Nunes" of "Amanda Nunes") and a
+    known person (`known`) stay.
+    """
+    person_words = {w for n in names if n.label == "PERSON" and " " in n.text for w in n.text.split()}
+    votes: dict[str, Counter[str]] = {}
+    for text, label in model_labels:
+        if " " not in text and text not in person_words:
+            votes.setdefault(text, Counter())[label] += 1
+    relabel = {}
+    for text, counts in votes.items():
+        label, most = counts.most_common(1)[0]
+        if "PERSON" in counts and label != "PERSON" and most > counts["PERSON"]:
+            relabel[text] = label
+    if not relabel:
+        return names
+    return [
+        replace(n, label=relabel[n.text]) if n.label == "PERSON" and n.text in relabel and n.start not in known else n
+        for n in names
+    ]
 
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
@@ -405,16 +434,34 @@ def _fullest(name: str, fulls: list[str]) -> str:
     return max((full for full in fulls if _part_of(name, full)), key=lambda full: len(full.split()), default=name)
 
 
-def _org_key(short: str, fulls: list[str]) -> str:
-    """The longer organisation name `short` abbreviates or shortens ("EDC", "Suncor")."""
+def _org_key(short: str, fulls: list[str], first_seen: dict[str, int] | None = None) -> str:
+    """The longer organisation name `short` abbreviates or shortens ("EDC", "Suncor").
+
+    A shorter form joins a longer name only when the article used the longer one first
+    (`first_seen` maps a name to its first position): "Suncor Energy ... Suncor" is one
+    company, "Facebook ... Facebook Research" a company and its lab.
+    """
     for full in sorted(fulls, key=len, reverse=True):
         if full == short:
             continue
         if short.isupper() and len(short) >= 2 and _initials(full) == short:
             return full
-        if f" {short} " in f" {full} " and not short.isupper():
+        if f" {short} " in f" {full} " and not short.isupper() and _introduced_first(full, short, first_seen):
             return full
     return short
+
+
+def _introduced_first(full: str, short: str, first_seen: dict[str, int] | None) -> bool:
+    return first_seen is None or first_seen.get(full, 0) < first_seen.get(short, 0)
+
+
+def _first_seen(doc: Doc, names: list[_Name]) -> dict[str, int]:
+    """Where each name is first used as a name of its own, not as a modifier ("a Suncor refinery")."""
+    found: dict[str, int] = {}
+    for name in names:
+        if doc[name.start : name.end].root.dep_ != "compound":
+            found.setdefault(name.text, name.start)
+    return found
 
 
 def _is_spouse(root: Token) -> bool:
@@ -429,8 +476,10 @@ def _is_surname(short: str, full: str) -> bool:
     return " " not in short and full.split()[-1].lower() == short.lower()
 
 
-def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[list[ArticleEntity], list[int]]:
-    """Entities for the names, and the entity of each name.
+def _group(
+    names: list[_Name], spouses: frozenset[str] = frozenset(), first_seen: dict[str, int] | None = None
+) -> tuple[list[ArticleEntity], list[int]]:
+    """Entities for the names, and the entity of each name; `first_seen` as _org_key reads it.
 
     A lone surname does not join the full name of a spouse (`spouses`): "She married John
     Patey ... Patey was without a rival" is she, who took his name; "John" still is him.
@@ -450,7 +499,7 @@ def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[l
         if name.label == "PERSON" or person != name.text:
             key = (person, "PERSON")
         else:
-            key = (_org_key(name.text, orgs) if name.label not in ("GPE", "NORP") else name.text, name.label)
+            key = (_org_key(name.text, orgs, first_seen) if name.label not in ("GPE", "NORP") else name.text, name.label)
         if key not in keys:
             keys[key] = len(entities)
             entities.append(ArticleEntity(name=key[0], label=key[1]))
@@ -750,7 +799,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     tokens = list(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
     spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
-    entities, owners = _group(names, spouses)
+    entities, owners = _group(names, spouses, _first_seen(doc, names))
     owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(doc)

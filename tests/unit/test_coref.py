@@ -124,6 +124,56 @@ def test_an_untagged_one_word_organisation_name_joins_the_organisation(nlp):
     assert (entity.name, entity.label) == ("TransLink", "ORG")
 
 
+def test_a_one_word_name_takes_the_label_the_model_gives_it_most(nlp):
+    doc = hand_parsed(
+        nlp,
+        [
+            ("Facebook", "PROPN", "nsubj", 1, "B-ORG"),
+            ("sued", "VERB", "ROOT", 1, "O"),
+            ("Apple", "PROPN", "dobj", 1, "B-ORG"),
+            (".", "PUNCT", "punct", 1, "O"),
+            ("Facebook", "PROPN", "nsubj", 5, "B-ORG"),
+            ("won", "VERB", "ROOT", 5, "O"),
+            (".", "PUNCT", "punct", 5, "O"),
+            ("Facebook", "PROPN", "nsubj", 8, "B-PERSON"),
+            ("said", "VERB", "ROOT", 8, "O"),
+            ("so", "ADV", "advmod", 8, "O"),
+            (".", "PUNCT", "punct", 8, "O"),
+        ],
+    )
+    entity = build_coref(doc).entity_at(7)
+    assert (entity.name, entity.label) == ("Facebook", "ORG")
+
+
+def test_a_short_organisation_name_joins_a_longer_one_only_when_that_came_first(nlp):
+    rows = [
+        ("Facebook", "PROPN", "nsubj", 1, "B-ORG"),
+        ("paid", "VERB", "ROOT", 1, "O"),
+        ("users", "NOUN", "dobj", 1, "O"),
+        ("of", "ADP", "prep", 2, "O"),
+        ("Facebook", "PROPN", "compound", 5, "B-ORG"),
+        ("Research", "PROPN", "pobj", 3, "I-ORG"),
+        (".", "PUNCT", "punct", 1, "O"),
+        ("Facebook", "PROPN", "nsubj", 8, "B-ORG"),
+        ("said", "VERB", "ROOT", 8, "O"),
+        ("so", "ADV", "advmod", 8, "O"),
+        (".", "PUNCT", "punct", 8, "O"),
+    ]
+    assert build_coref(hand_parsed(nlp, rows)).entity_at(7).name == "Facebook"
+    # "Suncor Energy ... Suncor": the long form first, one company.
+    rows = [
+        ("Suncor", "PROPN", "compound", 1, "B-ORG"),
+        ("Energy", "PROPN", "nsubj", 2, "I-ORG"),
+        ("paid", "VERB", "ROOT", 2, "O"),
+        ("taxes", "NOUN", "dobj", 2, "O"),
+        (".", "PUNCT", "punct", 2, "O"),
+        ("Suncor", "PROPN", "nsubj", 6, "B-ORG"),
+        ("said", "VERB", "ROOT", 6, "O"),
+        (".", "PUNCT", "punct", 6, "O"),
+    ]
+    assert build_coref(hand_parsed(nlp, rows)).entity_at(5).name == "Suncor Energy"
+
+
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
