@@ -50,6 +50,19 @@ def summary(quotes):
                 ("direct", "We meet again on Friday.", "adding", "Smith"),
             ],
         ),
+        # A hyphen inside a word does not end the phrase between the quote and its cue.
+        (
+            '"Does he really need that deal?" Anna Berg, a senior strategist for the Asia-Pacific at Rabobank, '
+            "said in a note.",
+            [
+                (
+                    "direct",
+                    "Does he really need that deal?",
+                    "said",
+                    "Anna Berg, a senior strategist for the Asia-Pacific at Rabobank",
+                )
+            ],
+        ),
     ],
 )
 def test_direct_quotes_with_attribution(nlp, text, expected):

@@ -139,7 +139,7 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
         if layout.in_quote(token) or layout.paragraph_of(token.idx) != para:
             return None
         if not is_word(token):
-            if seen and token.text != ",":
+            if seen and token.text != "," and not _joins_words(token):
                 return None
             continue
         if seen == 0 and token.pos_ == "CCONJ":
@@ -154,6 +154,12 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
         if seen > ADJACENT_WINDOW:
             return None
     return None
+
+
+def _joins_words(token: Token) -> bool:
+    """A hyphen inside a word ("Asia-Pacific"), which does not end the phrase before a cue."""
+    doc = token.doc
+    return token.tag_ == "HYPH" and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_
 
 
 def _lead_token(layout: Layout, region: Region) -> Token | None:
