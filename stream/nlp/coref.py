@@ -254,6 +254,27 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     return found
 
 
+def _organisation_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
+    """Proper nouns the model did not tag that an organisation noun introduces:
+    "media buying company GroupM", "the union Unifor"."""
+    found = []
+    for token in tokens:
+        if token.pos != PROPN or token.ent_type or not token.text[:1].isupper():
+            continue
+        if token.dep_ == "compound" and token.head.pos == PROPN:
+            continue  # the chain's last word carries it
+        nouns = [c for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos == NOUN]
+        if not any(c.lower_ in ORGANISATION_NOUNS for c in nouns):
+            continue
+        start = token.i
+        while start > 0 and tokens[start - 1].pos == PROPN and tokens[start - 1].dep_ == "compound":
+            if tokens[start - 1].ent_type:
+                break
+            start -= 1
+        found.append(Span(doc, start, token.i + 1, label="ORG"))
+    return found
+
+
 def _with_first_name(ent: Span) -> Span:
     """A person's name with a first name the model left out ("Lawyer Grace | Achieng Otieno")."""
     doc, start = ent.doc, ent.start
@@ -306,6 +327,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     """Every name mention, a person's title split off; `people` are known person names."""
     tagged = [part for ent in doc_ents(doc) if ent.label_ in NAMED_LABELS for part in _split_roles(ent)]
     spans = [_with_number(_with_first_name(span)) for span in tagged] + _person_chains(doc, tokens)
+    spans += _organisation_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)

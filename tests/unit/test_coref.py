@@ -124,6 +124,26 @@ def test_an_untagged_one_word_organisation_name_joins_the_organisation(nlp):
     assert (entity.name, entity.label) == ("TransLink", "ORG")
 
 
+def test_an_untagged_name_an_organisation_noun_introduces_is_an_organisation(nlp):
+    doc = hand_parsed(
+        nlp,
+        [
+            ("according", "VERB", "ROOT", 0, "O"),
+            ("to", "ADP", "prep", 0, "O"),
+            ("media", "NOUN", "compound", 3, "O"),
+            ("company", "NOUN", "compound", 4, "O"),
+            ("GroupM", "PROPN", "pobj", 1, "O"),
+            (".", "PUNCT", "punct", 0, "O"),
+            ("The", "DET", "det", 7, "O"),
+            ("company", "NOUN", "nsubj", 8, "O"),
+            ("wrote", "VERB", "ROOT", 8, "O"),
+            (".", "PUNCT", "punct", 8, "O"),
+        ],
+    )
+    entity = build_coref(doc).entity_at(4)
+    assert (entity.name, entity.label) == ("GroupM", "ORG")
+
+
 def test_a_one_word_name_takes_the_label_the_model_gives_it_most(nlp):
     doc = hand_parsed(
         nlp,
