@@ -782,11 +782,8 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
     if head in ORGANISATION_NOUNS:
         if any(c.dep_ in TITLE_DEPS for c in token.children):
             return None  # "the Canadian government", "the security firm": not the last one named
-        for item in reversed(seen):
-            entity = entities[item.entity]
-            if entity.label == "ORG" or (head == "government" and entity.label == "GPE"):
-                return item.entity
-        return None
+        fits = [item for item in seen if _is_organisation(entities[item.entity], head)]
+        return _organisation_in_focus(token, fits)
     best = None
     for number, entity in enumerate(entities):
         if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
@@ -797,6 +794,26 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
         if best is None or last > best[0]:
             best = (last, number)
     return None if best is None else best[1]
+
+
+def _is_organisation(entity: ArticleEntity, head: str) -> bool:
+    return entity.label == "ORG" or (head == "government" and entity.label == "GPE")
+
+
+def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
+    """The organisation "the company" refers to: the one last named as the subject of a
+    sentence's main verb, in this sentence or the one before ("Google said that Apple had
+    revoked it. But the company was confident": Google); else the one last named."""
+    if not fits:
+        return None
+    doc = token.doc
+    previous = doc[token.sent.start - 1].sent.start if token.sent.start > 0 else token.sent.start
+    for item in reversed(fits):
+        if item.token < previous:
+            break
+        if item.subject and doc[item.head].dep_ == "ROOT":
+            return item.entity
+    return fits[-1].entity
 
 
 def _is_description(token: Token) -> bool:

@@ -144,6 +144,14 @@ def test_an_untagged_name_an_organisation_noun_introduces_is_an_organisation(nlp
     assert (entity.name, entity.label) == ("GroupM", "ORG")
 
 
+def test_the_company_is_the_organisation_last_named_as_a_main_subject(nlp):
+    text = (
+        'Google said on Thursday that Apple had revoked its certificate. "We are working with Apple to fix it," '
+        "the company said."
+    )
+    assert speakers(nlp, text) == ["Google", "Google"]
+
+
 def test_a_one_word_name_takes_the_label_the_model_gives_it_most(nlp):
     doc = hand_parsed(
         nlp,
