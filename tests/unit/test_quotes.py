@@ -645,3 +645,12 @@ def test_a_colon_closes_the_clause_before_it_where_the_parse_ran_it_into_the_quo
         "they're going to uncover things that are kind of horrifying and just ignored.\""
     )
     assert summary(quotes_of(nlp, text))[-1][2:] == ("is", "Martell, the addictions doctor on the South Shore")
+
+
+def test_a_date_between_a_quote_and_its_cue_is_no_speaker(nlp):
+    text = (
+        'Toronto retiree Doug Purdy, who lost 16 lbs. "and two belt loops" between May and October, says the '
+        "program changed his life."
+    )
+    first = quotes_of(nlp, text)[0]
+    assert "October" not in first.speaker.text and first.speaker.name != "October"
