@@ -22,6 +22,7 @@ from pathlib import Path
 import orjson
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from stream import __version__
@@ -151,9 +152,12 @@ def split_final_period(nlp: Language) -> None:
 
     The rule is added to the pipeline's own suffix rules, whatever they are.
     """
-    pattern = nlp.tokenizer.suffix_search.__self__.pattern
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer) or tokenizer.suffix_search is None:
+        return
+    pattern = tokenizer.suffix_search.__self__.pattern
     if CAMEL_CASE_FULL_STOP not in pattern:
-        nlp.tokenizer.suffix_search = re.compile(f"{pattern}|(?:{CAMEL_CASE_FULL_STOP}$)").search
+        tokenizer.suffix_search = re.compile(f"{pattern}|(?:{CAMEL_CASE_FULL_STOP}$)").search
 
 
 def pipeline_components(model: str) -> list[str] | None:

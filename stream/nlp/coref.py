@@ -521,7 +521,10 @@ def _group(
         if name.label == "PERSON" or person != name.text:
             key = (person, "PERSON")
         else:
-            key = (_org_key(name.text, orgs, first_seen) if name.label not in ("GPE", "NORP") else name.text, name.label)
+            key = (
+                _org_key(name.text, orgs, first_seen) if name.label not in ("GPE", "NORP") else name.text,
+                name.label,
+            )
         if key not in keys:
             keys[key] = len(entities)
             entities.append(ArticleEntity(name=key[0], label=key[1]))

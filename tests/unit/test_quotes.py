@@ -641,7 +641,7 @@ def test_a_circumstance_before_a_colon_is_no_speaker(nlp):
 def test_a_colon_closes_the_clause_before_it_where_the_parse_ran_it_into_the_quote(nlp):
     text = (
         "Dr. Robert Strang says the drugs are overused. The drugs have few uses, he says.\n\n"
-        "Martell, the addictions doctor on the South Shore, is more blunt: \"With this new monitoring, I think "
+        'Martell, the addictions doctor on the South Shore, is more blunt: "With this new monitoring, I think '
         "they're going to uncover things that are kind of horrifying and just ignored.\""
     )
     assert summary(quotes_of(nlp, text))[-1][2:] == ("is", "Martell, the addictions doctor on the South Shore")

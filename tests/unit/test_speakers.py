@@ -179,7 +179,9 @@ def test_a_bare_title_refers_to_the_person_last_named(nlp, text, expected):
     assert [q.speaker.name for q in extract_quotes(nlp(text))] == [expected]
 
 
-LEDE = 'A provincial court judge scolded the city council on Friday, saying it had been "playing games" with its members.'
+LEDE = (
+    'A provincial court judge scolded the city council on Friday, saying it had been "playing games" with its members.'
+)
 
 
 @pytest.mark.parametrize(

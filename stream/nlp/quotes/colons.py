@@ -15,8 +15,8 @@ from stream.nlp.quotes.marks import Region
 def introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attribution | None:
     """'X released the following statement: "..."': the main verb of the sentence the
     colon closes is the cue, and its subject speaks."""
-    verb = colon.sent.root
-    if verb.i >= colon.i or layout.in_quote(verb):
+    verb: Token | None = colon.sent.root
+    if verb is not None and (verb.i >= colon.i or layout.in_quote(verb)):
         verb = _verb_before(layout, colon)  # the parse ran the sentence on into the quote
     if verb is None or verb.i >= colon.i or verb.pos_ not in ("VERB", "AUX") or layout.in_quote(verb):
         return None
