@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 import orjson
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from stream import __version__
@@ -128,6 +130,7 @@ def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
             nlp.remove_pipe(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newswire_paragraphs", before="parser")
+    split_final_period(nlp)
     speed_up_attribute_ruler(nlp)
     speed_up_lemmatizer(nlp)
     load_gazetteer(cache_dir)  # once per process, here rather than in the first article's time
@@ -137,6 +140,24 @@ def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
     gc.collect()
     gc.freeze()
     return nlp
+
+
+# A full stop after a lower-case letter and a capital ("according to GroupM."), as spaCy
+# already splits one after two capitals ("iOS.") or a lower-case letter ("PayPal.").
+CAMEL_CASE_FULL_STOP = r"(?<=[a-z][A-Z])\."
+
+
+def split_final_period(nlp: Language) -> None:
+    """Split the full stop off a camel-case name ending in a capital, so the name is a word of its own.
+
+    The rule is added to the pipeline's own suffix rules, whatever they are.
+    """
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer) or tokenizer.suffix_search is None:
+        return
+    pattern = tokenizer.suffix_search.__self__.pattern
+    if CAMEL_CASE_FULL_STOP not in pattern:
+        tokenizer.suffix_search = re.compile(f"{pattern}|(?:{CAMEL_CASE_FULL_STOP}$)").search
 
 
 def pipeline_components(model: str) -> list[str] | None:

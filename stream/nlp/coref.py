@@ -56,9 +56,9 @@ from stream.nlp.names import NAME_CACHE_SIZE, clean_name
 from stream.nlp.views import doc_ents, doc_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
-# The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
-# opens with a known first name is a person, and a surname joins a person named in full.
-PERSON_LIKE_LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "LOC"})
+# The model often labels a person ORG, GPE or NORP ("Amanda Nunes", "Nunes", "Schuh"): a mention
+# that opens with a known first name is a person, and a surname joins a person named in full.
+PERSON_LIKE_LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "LOC", "NORP"})
 RELABELLED_AS_PERSON = frozenset({"ORG", "FAC"})
 THING_LABELS = frozenset({"ORG", "GPE", "FAC"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
@@ -254,6 +254,27 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     return found
 
 
+def _organisation_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
+    """Proper nouns the model did not tag that an organisation noun introduces:
+    "media buying company GroupM", "the union Unifor"."""
+    found = []
+    for token in tokens:
+        if token.pos != PROPN or token.ent_type or not token.text[:1].isupper():
+            continue
+        if token.dep_ == "compound" and token.head.pos == PROPN:
+            continue  # the chain's last word carries it
+        nouns = [c for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos == NOUN]
+        if not any(c.lower_ in ORGANISATION_NOUNS for c in nouns):
+            continue
+        start = token.i
+        while start > 0 and tokens[start - 1].pos == PROPN and tokens[start - 1].dep_ == "compound":
+            if tokens[start - 1].ent_type:
+                break
+            start -= 1
+        found.append(Span(doc, start, token.i + 1, label="ORG"))
+    return found
+
+
 def _with_first_name(ent: Span) -> Span:
     """A person's name with a first name the model left out ("Lawyer Grace | Achieng Otieno")."""
     doc, start = ent.doc, ent.start
@@ -306,6 +327,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     """Every name mention, a person's title split off; `people` are known person names."""
     tagged = [part for ent in doc_ents(doc) if ent.label_ in NAMED_LABELS for part in _split_roles(ent)]
     spans = [_with_number(_with_first_name(span)) for span in tagged] + _person_chains(doc, tokens)
+    spans += _organisation_chains(doc, tokens)
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
@@ -336,10 +358,39 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 parts = text.split()
                 label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
             names.append(_Name(start, span.end, text, label, title))
+    model_labels = [(name_text(span.text), span.label_) for span in tagged]
+    names = _majority_labels(names, model_labels, known={span.start for span in people})
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
+
+
+def _majority_labels(
+    names: list[_Name], model_labels: list[tuple[str, str]], known: Collection[int] = ()
+) -> list[_Name]:
+    """A one-word name the model tags a person less often than something else is not a
+    person: "Facebook" tagged ORG twice and PERSON once is the company every time, also
+    where the rules took it for a person ("Facebook said"). `model_labels` are the model's
+    (text, label) tags. A word of a longer person's name ("Nunes" of "Amanda Nunes") and a
+    known person (`known`) stay.
+    """
+    person_words = {w for n in names if n.label == "PERSON" and " " in n.text for w in n.text.split()}
+    votes: dict[str, Counter[str]] = {}
+    for text, label in model_labels:
+        if " " not in text and text not in person_words:
+            votes.setdefault(text, Counter())[label] += 1
+    relabel = {}
+    for text, counts in votes.items():
+        label, most = counts.most_common(1)[0]
+        if "PERSON" in counts and label != "PERSON" and most > counts["PERSON"]:
+            relabel[text] = label
+    if not relabel:
+        return names
+    return [
+        replace(n, label=relabel[n.text]) if n.label == "PERSON" and n.text in relabel and n.start not in known else n
+        for n in names
+    ]
 
 
 def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
@@ -405,16 +456,34 @@ def _fullest(name: str, fulls: list[str]) -> str:
     return max((full for full in fulls if _part_of(name, full)), key=lambda full: len(full.split()), default=name)
 
 
-def _org_key(short: str, fulls: list[str]) -> str:
-    """The longer organisation name `short` abbreviates or shortens ("EDC", "Suncor")."""
+def _org_key(short: str, fulls: list[str], first_seen: dict[str, int] | None = None) -> str:
+    """The longer organisation name `short` abbreviates or shortens ("EDC", "Suncor").
+
+    A shorter form joins a longer name only when the article used the longer one first
+    (`first_seen` maps a name to its first position): "Suncor Energy ... Suncor" is one
+    company, "Facebook ... Facebook Research" a company and its lab.
+    """
     for full in sorted(fulls, key=len, reverse=True):
         if full == short:
             continue
         if short.isupper() and len(short) >= 2 and _initials(full) == short:
             return full
-        if f" {short} " in f" {full} " and not short.isupper():
+        if f" {short} " in f" {full} " and not short.isupper() and _introduced_first(full, short, first_seen):
             return full
     return short
+
+
+def _introduced_first(full: str, short: str, first_seen: dict[str, int] | None) -> bool:
+    return first_seen is None or first_seen.get(full, 0) < first_seen.get(short, 0)
+
+
+def _first_seen(doc: Doc, names: list[_Name]) -> dict[str, int]:
+    """Where each name is first used as a name of its own, not as a modifier ("a Suncor refinery")."""
+    found: dict[str, int] = {}
+    for name in names:
+        if doc[name.start : name.end].root.dep_ != "compound":
+            found.setdefault(name.text, name.start)
+    return found
 
 
 def _is_spouse(root: Token) -> bool:
@@ -429,8 +498,10 @@ def _is_surname(short: str, full: str) -> bool:
     return " " not in short and full.split()[-1].lower() == short.lower()
 
 
-def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[list[ArticleEntity], list[int]]:
-    """Entities for the names, and the entity of each name.
+def _group(
+    names: list[_Name], spouses: frozenset[str] = frozenset(), first_seen: dict[str, int] | None = None
+) -> tuple[list[ArticleEntity], list[int]]:
+    """Entities for the names, and the entity of each name; `first_seen` as _org_key reads it.
 
     A lone surname does not join the full name of a spouse (`spouses`): "She married John
     Patey ... Patey was without a rival" is she, who took his name; "John" still is him.
@@ -450,7 +521,10 @@ def _group(names: list[_Name], spouses: frozenset[str] = frozenset()) -> tuple[l
         if name.label == "PERSON" or person != name.text:
             key = (person, "PERSON")
         else:
-            key = (_org_key(name.text, orgs) if name.label not in ("GPE", "NORP") else name.text, name.label)
+            key = (
+                _org_key(name.text, orgs, first_seen) if name.label not in ("GPE", "NORP") else name.text,
+                name.label,
+            )
         if key not in keys:
             keys[key] = len(entities)
             entities.append(ArticleEntity(name=key[0], label=key[1]))
@@ -711,11 +785,8 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
     if head in ORGANISATION_NOUNS:
         if any(c.dep_ in TITLE_DEPS for c in token.children):
             return None  # "the Canadian government", "the security firm": not the last one named
-        for item in reversed(seen):
-            entity = entities[item.entity]
-            if entity.label == "ORG" or (head == "government" and entity.label == "GPE"):
-                return item.entity
-        return None
+        fits = [item for item in seen if _is_organisation(entities[item.entity], head)]
+        return _organisation_in_focus(token, fits)
     best = None
     for number, entity in enumerate(entities):
         if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
@@ -726,6 +797,26 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
         if best is None or last > best[0]:
             best = (last, number)
     return None if best is None else best[1]
+
+
+def _is_organisation(entity: ArticleEntity, head: str) -> bool:
+    return entity.label == "ORG" or (head == "government" and entity.label == "GPE")
+
+
+def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
+    """The organisation "the company" refers to: the one last named as the subject of a
+    sentence's main verb, in this sentence or the one before ("Google said that Apple had
+    revoked it. But the company was confident": Google); else the one last named."""
+    if not fits:
+        return None
+    doc = token.doc
+    previous = doc[token.sent.start - 1].sent.start if token.sent.start > 0 else token.sent.start
+    for item in reversed(fits):
+        if item.token < previous:
+            break
+        if item.subject and doc[item.head].dep_ == "ROOT":
+            return item.entity
+    return fits[-1].entity
 
 
 def _is_description(token: Token) -> bool:
@@ -750,7 +841,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     tokens = list(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
     spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
-    entities, owners = _group(names, spouses)
+    entities, owners = _group(names, spouses, _first_seen(doc, names))
     owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(doc)

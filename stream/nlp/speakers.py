@@ -294,6 +294,32 @@ def _described_person(span: Span, coref: Coref) -> ArticleEntity | None:
     return None
 
 
+def _lede_person(span: Span, coref: Coref) -> ArticleEntity | None:
+    """The person a lede describes and the next sentence names: "A Superior Court judge
+    chastised the station ... Justice Sean Dunphy directed it to ..." (a delayed
+    identification). Only a singular description in the article's first sentence, and
+    only the person the next sentence opens with as its subject."""
+    root = span.root
+    doc = span.doc
+    if root.tag_ != "NN" or span[0].lower_ not in ("a", "an", "the"):
+        return None
+    sentence = root.sent
+    if any(t.is_alpha for t in doc[: sentence.start]) or sentence.end >= len(doc):
+        return None
+    following = next((t for t in doc[sentence.end :] if not t.is_space), None)
+    if following is None:
+        return None
+    mentions = (coref.mention_at(t.i) for t in following.sent)
+    mention = next((m for m in mentions if m is not None and m.kind == "name"), None)
+    if mention is None:
+        return None
+    head = doc[mention.start : mention.end].root
+    if head.dep_ not in SUBJECT_DEPS or head.head.dep_ != "ROOT":
+        return None
+    entity = coref.entities[mention.entity]
+    return entity if entity.label == "PERSON" else None
+
+
 def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
     doc = span.doc
     found = _name_tokens(span)
@@ -305,6 +331,8 @@ def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
             entity = coref.entity_at(root.head.i)  # "Nunes, the ferocious brawler who ...": Nunes
         if entity is None:
             entity = _described_person(span, coref)
+        if entity is None:
+            entity = _lede_person(span, coref)
         if entity is not None:
             return replace(_from_entity(base, entity, role=_role_text(span, -1, -1)), affiliation=affiliation)
         return replace(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)

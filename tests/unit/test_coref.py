@@ -57,6 +57,12 @@ def test_name_text_strips_invisible_characters(text, expected):
         # A surname joins the fullest name, before or after.
         ("Amanda Nunes won on Saturday.\nNunes knocked her rival down twice.", "Nunes", "Amanda Nunes"),
         ("Bo Horvat is the captain.\nHorvat scored twice.", "Horvat", "Bo Horvat"),
+        # A surname the model tagged NORP joins the person too.
+        (
+            "Guenther Schuh founded e.GO in Aachen. Schuh is aware that he is entering uncharted waters.",
+            "Schuh",
+            "Guenther Schuh",
+        ),
         # Two people share a surname: the one named last.
         (
             "Andrew Vickers ran the dairy. Kevin Vickers is his son.\nVickers said he would run.",
@@ -116,6 +122,84 @@ def test_an_untagged_one_word_organisation_name_joins_the_organisation(nlp):
     )
     entity = build_coref(doc).entity_at(5)
     assert (entity.name, entity.label) == ("TransLink", "ORG")
+
+
+def test_an_untagged_name_an_organisation_noun_introduces_is_an_organisation(nlp):
+    doc = hand_parsed(
+        nlp,
+        [
+            ("according", "VERB", "ROOT", 0, "O"),
+            ("to", "ADP", "prep", 0, "O"),
+            ("media", "NOUN", "compound", 3, "O"),
+            ("company", "NOUN", "compound", 4, "O"),
+            ("GroupM", "PROPN", "pobj", 1, "O"),
+            (".", "PUNCT", "punct", 0, "O"),
+            ("The", "DET", "det", 7, "O"),
+            ("company", "NOUN", "nsubj", 8, "O"),
+            ("wrote", "VERB", "ROOT", 8, "O"),
+            (".", "PUNCT", "punct", 8, "O"),
+        ],
+    )
+    entity = build_coref(doc).entity_at(4)
+    assert (entity.name, entity.label) == ("GroupM", "ORG")
+
+
+def test_the_company_is_the_organisation_last_named_as_a_main_subject(nlp):
+    text = (
+        'Google said on Thursday that Apple had revoked its certificate. "We are working with Apple to fix it," '
+        "the company said."
+    )
+    assert speakers(nlp, text) == ["Google", "Google"]
+
+
+def test_a_one_word_name_takes_the_label_the_model_gives_it_most(nlp):
+    doc = hand_parsed(
+        nlp,
+        [
+            ("Facebook", "PROPN", "nsubj", 1, "B-ORG"),
+            ("sued", "VERB", "ROOT", 1, "O"),
+            ("Apple", "PROPN", "dobj", 1, "B-ORG"),
+            (".", "PUNCT", "punct", 1, "O"),
+            ("Facebook", "PROPN", "nsubj", 5, "B-ORG"),
+            ("won", "VERB", "ROOT", 5, "O"),
+            (".", "PUNCT", "punct", 5, "O"),
+            ("Facebook", "PROPN", "nsubj", 8, "B-PERSON"),
+            ("said", "VERB", "ROOT", 8, "O"),
+            ("so", "ADV", "advmod", 8, "O"),
+            (".", "PUNCT", "punct", 8, "O"),
+        ],
+    )
+    entity = build_coref(doc).entity_at(7)
+    assert (entity.name, entity.label) == ("Facebook", "ORG")
+
+
+def test_a_short_organisation_name_joins_a_longer_one_only_when_that_came_first(nlp):
+    rows = [
+        ("Facebook", "PROPN", "nsubj", 1, "B-ORG"),
+        ("paid", "VERB", "ROOT", 1, "O"),
+        ("users", "NOUN", "dobj", 1, "O"),
+        ("of", "ADP", "prep", 2, "O"),
+        ("Facebook", "PROPN", "compound", 5, "B-ORG"),
+        ("Research", "PROPN", "pobj", 3, "I-ORG"),
+        (".", "PUNCT", "punct", 1, "O"),
+        ("Facebook", "PROPN", "nsubj", 8, "B-ORG"),
+        ("said", "VERB", "ROOT", 8, "O"),
+        ("so", "ADV", "advmod", 8, "O"),
+        (".", "PUNCT", "punct", 8, "O"),
+    ]
+    assert build_coref(hand_parsed(nlp, rows)).entity_at(7).name == "Facebook"
+    # "Suncor Energy ... Suncor": the long form first, one company.
+    rows = [
+        ("Suncor", "PROPN", "compound", 1, "B-ORG"),
+        ("Energy", "PROPN", "nsubj", 2, "I-ORG"),
+        ("paid", "VERB", "ROOT", 2, "O"),
+        ("taxes", "NOUN", "dobj", 2, "O"),
+        (".", "PUNCT", "punct", 2, "O"),
+        ("Suncor", "PROPN", "nsubj", 6, "B-ORG"),
+        ("said", "VERB", "ROOT", 6, "O"),
+        (".", "PUNCT", "punct", 6, "O"),
+    ]
+    assert build_coref(hand_parsed(nlp, rows)).entity_at(5).name == "Suncor Energy"
 
 
 @pytest.mark.parametrize(

@@ -40,3 +40,15 @@ def test_every_paragraph_starts_a_sentence(nlp: Language) -> None:
         "Storm hits coast",
         "The storm reached the coast on Monday, officials said.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("according to GroupM.", ["according", "to", "GroupM", "."]),
+        ("made by PayPal.", ["made", "by", "PayPal", "."]),
+        ("back in the U.S.", ["back", "in", "the", "U.S."]),
+    ],
+)
+def test_a_full_stop_after_a_camel_case_name_is_split_off(nlp: Language, text: str, words: list[str]) -> None:
+    assert [t.text for t in nlp.tokenizer(text)] == words

@@ -50,6 +50,19 @@ def summary(quotes):
                 ("direct", "We meet again on Friday.", "adding", "Smith"),
             ],
         ),
+        # A hyphen inside a word does not end the phrase between the quote and its cue.
+        (
+            '"Does he really need that deal?" Anna Berg, a senior strategist for the Asia-Pacific at Rabobank, '
+            "said in a note.",
+            [
+                (
+                    "direct",
+                    "Does he really need that deal?",
+                    "said",
+                    "Anna Berg, a senior strategist for the Asia-Pacific at Rabobank",
+                )
+            ],
+        ),
     ],
 )
 def test_direct_quotes_with_attribution(nlp, text, expected):
@@ -623,3 +636,21 @@ def test_a_circumstance_before_a_colon_is_no_speaker(nlp):
     )
     *_, last = quotes_of(nlp, text)
     assert last.speaker.text == "Anna Berg"
+
+
+def test_a_colon_closes_the_clause_before_it_where_the_parse_ran_it_into_the_quote(nlp):
+    text = (
+        "Dr. Robert Strang says the drugs are overused. The drugs have few uses, he says.\n\n"
+        'Martell, the addictions doctor on the South Shore, is more blunt: "With this new monitoring, I think '
+        "they're going to uncover things that are kind of horrifying and just ignored.\""
+    )
+    assert summary(quotes_of(nlp, text))[-1][2:] == ("is", "Martell, the addictions doctor on the South Shore")
+
+
+def test_a_date_between_a_quote_and_its_cue_is_no_speaker(nlp):
+    text = (
+        'Toronto retiree Doug Purdy, who lost 16 lbs. "and two belt loops" between May and October, says the '
+        "program changed his life."
+    )
+    first = quotes_of(nlp, text)[0]
+    assert "October" not in first.speaker.text and first.speaker.name != "October"

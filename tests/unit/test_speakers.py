@@ -177,3 +177,23 @@ def test_upper_case_headings_name_no_one(nlp, text, expected):
 )
 def test_a_bare_title_refers_to_the_person_last_named(nlp, text, expected):
     assert [q.speaker.name for q in extract_quotes(nlp(text))] == [expected]
+
+
+LEDE = (
+    'A provincial court judge scolded the city council on Friday, saying it had been "playing games" with its members.'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The lede describes someone whom the next sentence names as its subject ...
+        (f"{LEDE}\n\nJustice Anna Berg ordered the council to release the list.", "Anna Berg"),
+        # ... not a person the next sentence names otherwise ...
+        (f"{LEDE}\n\nThe council said Anna Berg had erred.", None),
+        # ... and only in the article's first sentence.
+        (f"The council met on Monday. {LEDE}\n\nJustice Anna Berg ordered the council to release the list.", None),
+    ],
+)
+def test_a_lede_description_is_the_person_the_next_sentence_names(nlp, text, expected):
+    assert [q.speaker.name for q in extract_quotes(nlp(text))][0] == expected

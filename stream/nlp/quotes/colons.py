@@ -15,8 +15,10 @@ from stream.nlp.quotes.marks import Region
 def introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attribution | None:
     """'X released the following statement: "..."': the main verb of the sentence the
     colon closes is the cue, and its subject speaks."""
-    verb = colon.sent.root
-    if verb.i >= colon.i or verb.pos_ not in ("VERB", "AUX") or layout.in_quote(verb):
+    verb: Token | None = colon.sent.root
+    if verb is not None and (verb.i >= colon.i or layout.in_quote(verb)):
+        verb = _verb_before(layout, colon)  # the parse ran the sentence on into the quote
+    if verb is None or verb.i >= colon.i or verb.pos_ not in ("VERB", "AUX") or layout.in_quote(verb):
         return None
     subject = find_subject(verb)
     if subject is None or subject.lower_ in NOT_COLON_SPEAKERS or subject.pos_ not in SPEAKER_POS:
@@ -27,6 +29,19 @@ def introducing_sentence(layout: Layout, region: Region, colon: Token) -> Attrib
     # Any verb that introduces quoted words ("released the following statement:") states them.
     act: Act = "thought" if lemma(verb) in THOUGHT_VERBS else "statement"
     return Attribution("direct", region.start, region.end, cue_offsets(verb), speaker, act=act)
+
+
+def _verb_before(layout: Layout, colon: Token) -> Token | None:
+    """The highest verb above the word before the colon that is still before it:
+    "Martell, the doctor, is more blunt: "..."" where the parse hung "is" off a verb in the quote."""
+    token, verb = colon.doc[colon.i - 1], None
+    while token.i < colon.i and not layout.in_quote(token):
+        if token.pos_ in ("VERB", "AUX"):
+            verb = token
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return verb
 
 
 MAX_HEADED_NAME_TOKENS = 8

@@ -136,9 +136,17 @@ def subject_before(verb: Token, *, allow_participle: bool = False) -> Token | No
         i -= 1
     if i < 0 or verb.doc[i].pos_ not in ("PROPN", "NOUN", "PRON") or verb.doc[i].lower_ in NON_SPEAKERS:
         return None
-    if verb.doc[i].ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY"):
+    if is_quantity(verb.doc[i]):
         return None
     return verb.doc[i]
+
+
+QUANTITY_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY"})
+
+
+def is_quantity(token: Token) -> bool:
+    """A date, time or amount ("between May and October"): never a speaker."""
+    return token.ent_type_ in QUANTITY_LABELS
 
 
 def according_to(token: Token) -> tuple[Token, Token] | None:

@@ -18,6 +18,7 @@ from stream.nlp.quotes.grammar import (
     act_of,
     cue_offsets,
     find_subject,
+    is_quantity,
     is_reporting_verb,
     lemma,
     subject_before,
@@ -42,12 +43,12 @@ def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple
     """A noun or pronoun between the quote and the verb, or right after the verb."""
     doc = layout.doc
     for i in range(last, first - 1, -1):
-        if doc[i].pos_ in SPEAKER_POS and not layout.in_quote(doc[i]):
+        if doc[i].pos_ in SPEAKER_POS and not layout.in_quote(doc[i]) and not is_quantity(doc[i]):
             return speaker_range(layout, doc[i], cue=verb)
     for i in range(verb.i + 1, min(verb.i + 4, len(doc))):
         if layout.in_quote(doc[i]) or doc[i].is_punct:
             break
-        if doc[i].pos_ in SPEAKER_POS:
+        if doc[i].pos_ in SPEAKER_POS and not is_quantity(doc[i]):
             return speaker_range(layout, doc[i], cue=verb)
     return None
 
@@ -139,7 +140,7 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
         if layout.in_quote(token) or layout.paragraph_of(token.idx) != para:
             return None
         if not is_word(token):
-            if seen and token.text != ",":
+            if seen and token.text != "," and not _joins_words(token):
                 return None
             continue
         if seen == 0 and token.pos_ == "CCONJ":
@@ -154,6 +155,12 @@ def cue_after(layout: Layout, region: Region) -> Attribution | None:
         if seen > ADJACENT_WINDOW:
             return None
     return None
+
+
+def _joins_words(token: Token) -> bool:
+    """A hyphen inside a word ("Asia-Pacific"), which does not end the phrase before a cue."""
+    doc = token.doc
+    return token.tag_ == "HYPH" and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_
 
 
 def _lead_token(layout: Layout, region: Region) -> Token | None:
