@@ -40,6 +40,7 @@ from stream.routing import Message, article_messages, dead_letter_message, failu
 from stream.settings import Settings
 from stream.state import StateTable, Tables
 from stream.versions import ArticleState, advance, article_state_from_dict, resolve_version
+from stream.watchdog import Progress
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +241,7 @@ async def deliver_in_order(
     topics: Topics,
     tables: Tables,
     in_flight: asyncio.Semaphore,
+    progress: Progress,
 ) -> None:
     """Route, produce, save state, then ack each batch, one batch after another.
 
@@ -249,14 +251,20 @@ async def deliver_in_order(
     ends this task, and so the worker.
     """
     while True:
-        batch = await (await preparing.get())
+        progress.at("waiting for input")
+        prepared = await preparing.get()
+        progress.at("enriching")
+        batch = await prepared
         routed = route_batch(batch.decoded, batch.letters, batch.enrichment, tables.articles)
+        progress.at("producing")
         await send_all(routed.messages, topics)
+        progress.at("saving state")
         await save_state(tables.articles, routed.writes)
         for event in batch.events:
             await stream.ack(event)
         record_metrics(batch, routed)
         log_batch(batch, routed)
+        progress.batch_done()
         in_flight.release()
 
 
@@ -319,13 +327,15 @@ def record_metrics(batch: PreparedBatch, routed: Routed) -> None:
             metrics.event_lag.labels("kafka").observe(max(0.0, now.timestamp() - source.timestamp_ms / 1000))
 
 
-def register_agents(app: faust.App, topics: Topics, tables: Tables, pool: EnrichPool, settings: Settings) -> None:
+def register_agents(
+    app: faust.App, topics: Topics, tables: Tables, pool: EnrichPool, settings: Settings, progress: Progress
+) -> None:
     @app.agent(topics.raw_topic, name="enrich_articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
         # Batches are prepared concurrently (up to BATCHES_IN_FLIGHT) and delivered in order.
         in_flight = asyncio.Semaphore(BATCHES_IN_FLIGHT)
         preparing: asyncio.Queue[asyncio.Task[PreparedBatch]] = asyncio.Queue()
-        delivering = asyncio.create_task(deliver_in_order(preparing, stream, topics, tables, in_flight))
+        delivering = asyncio.create_task(deliver_in_order(preparing, stream, topics, tables, in_flight, progress))
         delivering.add_done_callback(exit_without_committing)
         # noack_take, unlike take, never acks on its own: batches cut short by a
         # shutdown are handed back uncommitted instead of being skipped.

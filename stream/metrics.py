@@ -63,6 +63,10 @@ consumer_lag = Gauge(
 )
 rebalances = Counter("newswire_rebalances_total", "Partition assignments received by this worker.")
 assigned_partitions = Gauge("newswire_assigned_partitions", "Input partitions assigned to this worker.")
+stalled = Gauge(
+    "newswire_stalled",
+    "1 while input waits but no batch has finished for NEWSWIRE_STALL_TIMEOUT seconds (see /livez).",
+)
 ready = Gauge("newswire_ready", "1 when the model is loaded and partitions are assigned.")
 build = Info("newswire_build", "Service, model and library versions.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from stream import __version__, metrics
 from stream.kafka import aiokafka_options
 from stream.pool import EnrichPool
 from stream.settings import Settings
+from stream.watchdog import Progress, stalled_seconds
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +54,8 @@ def input_partitions(app: faust.App, raw_topic: str) -> list[Any]:
     return [tp for tp in assignment if tp.topic == raw_topic]
 
 
-def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
-    """Register the health and metrics endpoints, the lag timer and the rebalance hook."""
+def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Progress) -> None:
+    """Register the health and metrics endpoints, the lag and stall timer and the rebalance hook."""
     metrics.build.info(
         {"version": __version__, "model": settings.model, "spacy": spacy.about.__version__, "faust": faust.__version__}
     )
@@ -68,7 +70,10 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
 
     @app.page("/livez")
     async def live_view(web: Any, request: Any) -> Any:
-        # Answering at all shows the event loop is not stalled.
+        # Answering at all shows the event loop runs; a stuck pipeline answers 503.
+        stalled = stalled_seconds(progress, now=time.monotonic(), timeout=settings.stall_timeout)
+        if stalled:
+            return web.json({"status": "stalled", "stage": progress.stage, "seconds": round(stalled)}, status=503)
         return web.json({"status": "ok"})
 
     @app.page("/readyz")
@@ -83,16 +88,45 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings) -> None:
         metrics.rebalances.inc()
         metrics.assigned_partitions.set(len(input_partitions(app, settings.raw_topic)))
         metrics.consumer_lag.clear()
+        # Recovery after an assignment is not a stall: the timeout starts now.
+        progress.observe_lag(0)
 
     @app.timer(interval=LAG_INTERVAL)  # type: ignore[untyped-decorator]
     async def update_consumer_lag() -> None:
-        await _update_lag(app, settings)
+        lag = await _update_lag(app, settings)
+        if lag is not None:
+            progress.observe_lag(lag)
+        report_stall(app, progress, settings)
 
 
-async def _update_lag(app: faust.App, settings: Settings) -> None:
+def report_stall(app: faust.App, progress: Progress, settings: Settings) -> None:
+    """Log a stall once when it starts (with what the consumer holds) and once when it ends."""
+    stalled = stalled_seconds(progress, now=time.monotonic(), timeout=settings.stall_timeout)
+    was_stalled, progress.stalled = progress.stalled, bool(stalled)
+    metrics.stalled.set(1 if stalled else 0)
+    if stalled and not was_stalled:
+        consumer = app.consumer
+        log.error(
+            "pipeline stalled: no batch finished for %.0fs with %d messages waiting; stage: %s; "
+            "batches so far: %d; unacked messages: %d; flow active: %s; in recovery: %s; assigned: %s",
+            stalled,
+            progress.lag,
+            progress.stage,
+            progress.batches,
+            len(consumer.unacked),
+            app.flow_control.is_active(),
+            app.in_recovery,
+            sorted(f"{tp.topic}[{tp.partition}]" for tp in input_partitions(app, settings.raw_topic)),
+        )
+    elif was_stalled and not stalled:
+        log.warning("pipeline moving again (stage: %s)", progress.stage)
+
+
+async def _update_lag(app: faust.App, settings: Settings) -> int | None:
+    """Export each input partition's lag; return their sum (0 with none assigned), None when unreadable."""
     tps = input_partitions(app, settings.raw_topic)
     if not tps:
-        return
+        return 0
     admin = AIOKafkaAdminClient(**aiokafka_options(settings))
     try:
         await admin.start()
@@ -101,12 +135,16 @@ async def _update_lag(app: faust.App, settings: Settings) -> None:
         ends = await app.consumer.highwaters(*tps)
     except Exception as exc:  # noqa: BLE001 - a missed lag reading must not hurt the worker
         log.warning("could not read consumer lag: %r", exc)
-        return
+        return None
     finally:
         await admin.close()
+    total = 0
     for tp in tps:
         end = ends.get(tp)
         meta = committed.get(TopicPartition(tp.topic, tp.partition))
         offset = meta.offset if meta is not None and meta.offset >= 0 else 0
         if end is not None:
-            metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, end - offset))
+            lag = max(0, end - offset)
+            metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+            total += lag
+    return total

@@ -114,6 +114,13 @@ class Settings:
     processes: int = field(
         default=1, metadata=_doc("spaCy worker processes per service instance (0 = a thread in the worker process).")
     )
+    stall_timeout: int = field(
+        default=120,
+        metadata=_doc(
+            "Seconds without a finished batch, while input waits, after which /livez answers 503 "
+            "and the stall is logged."
+        ),
+    )
     max_message_bytes: int = field(default=1_000_000, metadata=_doc("Largest raw message accepted, in bytes."))
     max_body_chars: int = field(default=100_000, metadata=_doc("Longest article body accepted, in characters."))
     web_host: str = field(default="127.0.0.1", metadata=_doc("Address of the worker's HTTP server (metrics, health)."))
@@ -165,6 +172,7 @@ class Settings:
             "max_message_bytes",
             "max_body_chars",
             "state_retention",
+            "stall_timeout",
         )
         for name in positive:
             if getattr(self, name) < 1:

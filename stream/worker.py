@@ -16,6 +16,7 @@ from stream.nlp import check_model
 from stream.pool import EnrichPool
 from stream.settings import Settings
 from stream.state import declare_tables, install_state
+from stream.watchdog import Progress
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,10 @@ def run(settings: Settings) -> int:
     app = create_app(settings)
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
-    register_agents(app, topics, tables, pool, settings)
+    progress = Progress()
+    register_agents(app, topics, tables, pool, settings, progress)
     install_state(app, tables, settings)
-    monitor.install(app, pool, settings)
+    monitor.install(app, pool, settings, progress)
     configure_logging(level=settings.log_level, fmt=settings.log_format)
 
     log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))

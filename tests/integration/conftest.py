@@ -221,6 +221,8 @@ def make_worker(broker: Broker, tmp_path: Path) -> Iterator:
             "NEWSWIRE_WEB_PORT": str(free_port()),
             "NEWSWIRE_DATA_DIR": str(tmp_path / f"data-{suffix}"),
             "NEWSWIRE_BATCH_WAIT": "0.2",
+            # A stuck pipeline is logged well before a test gives up waiting.
+            "NEWSWIRE_STALL_TIMEOUT": "30",
             **{f"NEWSWIRE_{k.upper()}": v for k, v in settings.items()},
         }
         subprocess.run([sys.executable, "-m", "stream", "topics"], env=env, check=True, capture_output=True)

@@ -99,11 +99,17 @@ def tally(sent: list[tuple[str, bytes]], events: list[dict]) -> dict[str, int]:
     return report
 
 
-def wait_until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+def wait_until(condition, timeout: float = 60, *, workers=()) -> None:  # type: ignore[no-untyped-def]
+    """Poll `condition`; on timeout, fail with the stall reports of `workers` (their logged diagnosis)."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, "timed out" + "".join(stall_reports(w) for w in workers)
         time.sleep(0.3)
+
+
+def stall_reports(worker) -> str:  # type: ignore[no-untyped-def]
+    lines = [line for line in worker.log.read_text(errors="replace").splitlines() if "pipeline stalled" in line]
+    return "".join(f"\n{worker.log.name}: {line}" for line in lines)
 
 
 def assigned_partitions(worker) -> int:  # type: ignore[no-untyped-def]
@@ -127,9 +133,12 @@ def enriched_by(worker) -> int:  # type: ignore[no-untyped-def]
 
 def wait_for_every_article(worker, sent: list[tuple[str, bytes]], timeout: float = 180) -> None:  # type: ignore[no-untyped-def]
     """Wait until the enriched topic holds an event for every sent article id."""
-    wait_until(lambda: worker.count("enriched") >= len(sent), timeout)  # cheap, while the worker is busy
+    # cheap, while the worker is busy
+    wait_until(lambda: worker.count("enriched") >= len(sent), timeout, workers=[worker])
     ids = {key for key, _ in sent}
-    wait_until(lambda: {e["article_id"] for e in worker.consume("enriched", 0, timeout=0)} >= ids, timeout)
+    wait_until(
+        lambda: {e["article_id"] for e in worker.consume("enriched", 0, timeout=0)} >= ids, timeout, workers=[worker]
+    )
 
 
 def test_kill_9_mid_stream_loses_nothing(make_worker) -> None:
@@ -219,8 +228,8 @@ def test_a_worker_joining_and_leaving_loses_nothing_and_keeps_order(make_worker)
             out[event["article_id"]].append(event["version"])
         return out
 
-    wait_until(lambda: first.count("enriched") >= len(sent), 180)
-    wait_until(lambda: sum(len(set(v)) for v in versions().values()) == len(sent), 180)
+    wait_until(lambda: first.count("enriched") >= len(sent), 180, workers=[first])
+    wait_until(lambda: sum(len(set(v)) for v in versions().values()) == len(sent), 180, workers=[first])
     seen = versions()
     for key, got in seen.items():
         # Duplicates may repeat a version after a rebalance, never go back before it.
@@ -255,3 +264,38 @@ def test_an_unexpected_error_exits_without_committing_and_a_restart_loses_nothin
     worker.start()
     report = check_every_output(worker, sent)
     assert report["lost"] == 0
+
+
+def livez(worker) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    url = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}/livez"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def test_a_stuck_batch_turns_livez_to_503_and_the_worker_moves_on_when_it_frees(make_worker) -> None:
+    # A frozen NLP process: the event loop still answers, but no batch can finish.
+    worker = make_worker(batch_size="8")
+    worker.start()
+    sent = articles("frozen", 200)
+    worker.produce(sent[:100])
+    wait_until(lambda: worker.count("enriched") >= 20)
+    children = worker.children()
+    assert children, "the worker runs its NLP in a child process"
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        worker.produce(sent[100:])
+        wait_until(lambda: livez(worker)[0] == 503, 120)
+        status, body = livez(worker)
+        assert body["status"] == "stalled" and body["stage"] == "enriching", body
+        wait_until(lambda: "pipeline stalled" in worker.log.read_text(errors="replace"), 30)  # logged by a 10 s timer
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGCONT)
+    report = check_every_output(worker, sent)
+    assert report["lost"] == 0
+    assert livez(worker)[0] == 200
+    wait_until(lambda: "pipeline moving again" in worker.log.read_text(errors="replace"), 30)

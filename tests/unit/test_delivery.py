@@ -11,6 +11,7 @@ import pytest
 from stream import agents
 from stream.agents import PreparedBatch, deliver_in_order
 from stream.nlp import Enrichment
+from stream.watchdog import Progress
 
 
 class AckingStream:
@@ -39,14 +40,16 @@ async def test_batches_prepared_together_are_delivered_and_acked_in_input_order(
         await in_flight.acquire()
         preparing.put_nowait(asyncio.create_task(prepare(name, seconds)))
     stream = AckingStream()
+    progress = Progress()
     delivering = asyncio.create_task(
-        deliver_in_order(preparing, stream, None, NO_TABLES, in_flight)  # type: ignore[arg-type]
+        deliver_in_order(preparing, stream, None, NO_TABLES, in_flight, progress)  # type: ignore[arg-type]
     )
     for _ in range(agents.BATCHES_IN_FLIGHT):  # each delivered batch frees its slot
         await asyncio.wait_for(in_flight.acquire(), timeout=10)
     delivering.cancel()
     assert finished == ["second", "first"]
     assert stream.acked == ["first", "second"]
+    assert progress.batches == 2
 
 
 async def test_a_batch_that_fails_to_prepare_ends_delivery_unacked() -> None:
@@ -56,6 +59,8 @@ async def test_a_batch_that_fails_to_prepare_ends_delivery_unacked() -> None:
     preparing: asyncio.Queue[asyncio.Task[PreparedBatch]] = asyncio.Queue()
     preparing.put_nowait(asyncio.create_task(fail()))
     stream = AckingStream()
+    progress = Progress()
     with pytest.raises(RuntimeError, match="bug in a batch"):
-        await deliver_in_order(preparing, stream, None, NO_TABLES, asyncio.Semaphore(1))  # type: ignore[arg-type]
+        await deliver_in_order(preparing, stream, None, NO_TABLES, asyncio.Semaphore(1), progress)  # type: ignore[arg-type]
     assert stream.acked == []
+    assert (progress.batches, progress.stage) == (0, "enriching")

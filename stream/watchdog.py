@@ -1,0 +1,49 @@
+"""Notices a stuck pipeline: input waiting, yet no batch finished for a long time.
+
+The event loop answering (/livez) does not show that batches move: a batch
+can wait for ever on a future that never completes while the loop idles.
+The agent marks the stage its oldest batch is in and each finished batch;
+the monitor compares that with the consumer lag.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Progress:
+    """Where the pipeline is, updated by the agent and read by the monitor."""
+
+    stage: str = "waiting for input"
+    last_batch: float = field(default_factory=time.monotonic)
+    batches: int = 0
+    lag: int = 0
+    stalled: bool = False  # as last reported
+
+    def at(self, stage: str) -> None:
+        self.stage = stage
+
+    def batch_done(self) -> None:
+        self.batches += 1
+        self.last_batch = time.monotonic()
+        self.stage = "waiting for input"
+
+    def observe_lag(self, lag: int) -> None:
+        """Messages waiting on this worker's partitions; none waiting counts as progress.
+
+        An idle worker is not a stuck one, and input that arrives after a quiet
+        hour gets the full timeout to be processed.
+        """
+        self.lag = lag
+        if lag == 0:
+            self.last_batch = time.monotonic()
+
+
+def stalled_seconds(progress: Progress, *, now: float, timeout: float) -> float:
+    """Seconds since the last finished batch when input is waiting and that is over `timeout`; else 0."""
+    idle = now - progress.last_batch
+    if progress.lag > 0 and idle > timeout:
+        return idle
+    return 0.0
