@@ -653,15 +653,19 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
 
 def _reported_speaker(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
     """The speaker of "Lee Finell said she is unsure": a subject pronoun of a clause reported by
-    a speech verb refers to that verb's subject (a first name of the other gender notwithstanding)."""
+    a speech verb refers to that verb's subject (a first name of the other gender notwithstanding),
+    unless the verb addresses someone the pronoun fits better: "Martha tells Ted he values the
+    wrong things" is Ted."""
     clause = token.head
     if token.dep_ not in SUBJECT_DEPS or clause.dep_ != "ccomp" or clause.head.lemma_ not in PERSON_SPEECH_VERBS:
         return None
+    word = token.lower_
     for child in clause.head.children:
         if child.dep_ == "nsubj" and child.i < token.i:
             found = heads.get(child.i)
-            if found is not None and _compatible(entities[found], token.lower_):
-                return found
+            if found is not None and _compatible(entities[found], word):
+                addressee = _addressee(clause.head, heads, entities, word) if _mismatch(entities[found], word) else None
+                return found if addressee is None else addressee
     return None
 
 

@@ -254,12 +254,14 @@ def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
-        # The subject of a reported clause is the speaker, whatever a first name suggests.
+        # The subject of a reported clause is the speaker, whatever a first name suggests...
         (
             "Milk sales fell in Alberta. Lee Finell, a manager with Dairy Farmers of Canada, said she is unsure.",
             "she",
             "Lee Finell",
         ),
+        # ...unless the verb addresses someone the pronoun fits and the speaker's first name does not.
+        ("Martha tells Ted he values the wrong things.", "he", "Ted"),
     ],
 )
 def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
