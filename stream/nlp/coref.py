@@ -569,14 +569,19 @@ def _bound_heads(token: Token) -> set[int]:
 
 
 def _antecedent(
-    token: Token, seen: list[_Seen], entities: list[ArticleEntity], sentence: int, quoted: bool
+    token: Token,
+    seen: list[_Seen],
+    entities: list[ArticleEntity],
+    sentence: int,
+    quoted: bool,
+    excluded: Collection[int] = (),
 ) -> int | None:
     """The entity a pronoun refers to: the most salient compatible one of the last few sentences.
 
     Salience (after Lappin and Leass) adds up over an entity's mentions: each counts
     RECENCY, plus SUBJECT when it is a subject, divided by DECAY for every sentence back.
     A first name of the other gender only counts when nothing else fits; beyond the
-    window, the nearest compatible mention is taken.
+    window, the nearest compatible mention is taken. `excluded` entities are never taken.
     """
     word = token.lower_
     bound = _bound_heads(token) if token.dep_ in OBJECT_DEPS else set()
@@ -591,6 +596,8 @@ def _antecedent(
         entity = entities[item.entity]
         if not _compatible(entity, word):
             continue
+        if item.entity in excluded:
+            continue  # "she and Berman": not Berman
         if item.head in bound and item.subject:
             continue  # "Smith praised him", "Smith went to Jones and praised him": not Smith
         if _mismatch(entity, word):
@@ -699,6 +706,19 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
     return None
 
 
+def _coordinated(token: Token, ahead: dict[int, int]) -> set[int]:
+    """The entities named in coordination with a pronoun, which it cannot refer to: "When Berman
+    and Croce took office, she and Berman became the first pair" is Croce, not Berman.
+
+    `ahead` maps each name's head token to its entity."""
+    if token.dep_ == "conj":
+        conjuncts = [token.head, *(c for c in token.head.children if c.dep_ == "conj" and c.i != token.i)]
+    else:
+        conjuncts = [c for c in token.children if c.dep_ == "conj"]
+        conjuncts += [g for c in conjuncts for g in c.children if g.dep_ == "conj"]
+    return {ahead[t.i] for t in conjuncts if t.i in ahead}
+
+
 def _pronoun_word(token: Token) -> str | None:
     if token.lower not in PRONOUN_IDS:  # an integer test before any string is made
         return None
@@ -791,7 +811,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
             if entity is None:
-                entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
+                excluded = _coordinated(token, ahead)
+                entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
                 entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"

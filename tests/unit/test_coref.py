@@ -305,6 +305,18 @@ def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Barbara Berman and Jane Croce took office in January. "
+        "In March she and Berman became the first pair of women to lead the district.",
+        "Jane Croce met Barbara Berman in 1977. Later that year, Berman and she won the district.",
+    ],
+)
+def test_a_pronoun_is_not_the_name_it_is_coordinated_with(nlp, text):
+    assert entity_of(nlp, text, "she") == "Jane Croce"
+
+
+@pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
         # A pronoun in a phrase fronted before the subject refers to that subject.
