@@ -64,6 +64,7 @@ THING_LABELS = frozenset({"ORG", "GPE", "FAC"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
+PREDICATE_DEPS = frozenset({"attr", "oprd"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
@@ -623,7 +624,8 @@ def _addressee(verb: Token, heads: dict[int, int], entities: list[ArticleEntity]
 
 def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
     """A possessive's or subject pronoun's antecedent in its own sentence: the noun it hangs
-    under or the subject of a clause that holds it, named before it.
+    under or the subject of a clause that holds it, named before it; never the subject of a
+    clause whose predicate noun holds the possessive ("Edith was appointed her successor").
 
     "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
     father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns; "Rachel
@@ -647,6 +649,8 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
         if found is not None and node.pos_ in ("PROPN", "NOUN"):
             return found if _fits(entities[found], word) else None
         if node.pos_ in ("VERB", "AUX"):
+            if token.dep_ == "poss" and below.dep_ in PREDICATE_DEPS:
+                continue  # "Edith was appointed her successor": not Edith; up to the clause above
             for child in node.children:
                 if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
                     continue
@@ -717,6 +721,18 @@ def _coordinated(token: Token, ahead: dict[int, int]) -> set[int]:
         conjuncts = [c for c in token.children if c.dep_ == "conj"]
         conjuncts += [g for c in conjuncts for g in c.children if g.dep_ == "conj"]
     return {ahead[t.i] for t in conjuncts if t.i in ahead}
+
+
+def _predicated_subjects(token: Token, heads: dict[int, int]) -> set[int]:
+    """The entities a possessive cannot refer to because it sits in what is said of them:
+    "Tey was not her mother", "Patitz had been one of her favourite models", "Edith was
+    appointed her successor" (a predicate noun, `attr` or `oprd`, of the subject's verb)."""
+    node = token
+    while token.dep_ == "poss" and node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+        if node.dep_ in PREDICATE_DEPS:
+            return {heads[c.i] for c in node.head.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
+        node = node.head
+    return set()
 
 
 def _pronoun_word(token: Token) -> str | None:
@@ -811,7 +827,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
             if entity is None:
-                excluded = _coordinated(token, ahead)
+                excluded = _coordinated(token, ahead) | _predicated_subjects(token, heads)
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:

@@ -433,3 +433,21 @@ def test_a_pronoun_in_what_is_told_refers_to_the_addressee(nlp, text, word, expe
 )
 def test_a_possessive_under_a_persons_noun_is_theirs(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Jane Stanes retired at the end of 1880, and Edith Cowan was appointed her successor.", "her", "Jane Stanes"),
+        ("Mary Stone met Ruth Tey in Leeds. Ruth Tey was not her mother.", "her", "Mary Stone"),
+        # "his" is not Mary's, so "she" stays free to be Mary.
+        (
+            "Mary of York was the second daughter of Edward IV of England and his queen consort Elizabeth "
+            "Woodville. She was a younger sister of Elizabeth of York.",
+            "She",
+            "Mary of York",
+        ),
+    ],
+)
+def test_a_possessive_in_a_predicate_noun_is_not_the_subject(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
