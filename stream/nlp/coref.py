@@ -65,6 +65,8 @@ GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 PREDICATE_DEPS = frozenset({"attr", "oprd"})
+# Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
+CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
@@ -735,6 +737,30 @@ def _predicated_subjects(token: Token, heads: dict[int, int]) -> set[int]:
     return set()
 
 
+def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
+    """Who does what an object pronoun's clause without a subject says, and so cannot be the
+    pronoun: "Aguilar challenged Turner again, defeating him" (Aguilar defeats: Turner),
+    "Clarke refused to sign McCrimmon, choosing to trade him" (Clarke). After a verb with an
+    object, an infinitive's doer is that object: "Edward asked Eleanor to restore her" (not
+    Eleanor). Climbs through clauses without a subject ("to", "-ing", "and") to the first
+    named subject or, for an infinitive, object.
+    """
+    if token.dep_ not in OBJECT_DEPS:
+        return set()
+    clause = _clause_head(token)
+    while clause.dep_ in CONTROLLED_DEPS and not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+        verb = clause.head
+        doers = ("dobj", "dative") if clause.dep_ == "xcomp" else ()
+        objects = {heads[c.i] for c in verb.children if c.dep_ in doers and c.i in heads}
+        if objects:
+            return objects
+        subjects = {heads[c.i] for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
+        if subjects:
+            return subjects
+        clause = _clause_head(verb)
+    return set()
+
+
 def _pronoun_word(token: Token) -> str | None:
     if token.lower not in PRONOUN_IDS:  # an integer test before any string is made
         return None
@@ -827,7 +853,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
             if entity is None:
-                excluded = _coordinated(token, ahead) | _predicated_subjects(token, heads)
+                excluded = _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:

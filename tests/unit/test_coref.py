@@ -451,3 +451,29 @@ def test_a_possessive_under_a_persons_noun_is_theirs(nlp, text, word, expected):
 )
 def test_a_possessive_in_a_predicate_noun_is_not_the_subject(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # The subject of the clause above does what a clause without a subject says...
+        (
+            "Jose Aguilar lost in 1868. Jose Aguilar challenged Joel Turner again in 1870, defeating him this time.",
+            "him",
+            "Joel Turner",
+        ),
+        (
+            "Bobby Clarke refused to sign a new deal with Brad McCrimmon, choosing instead to trade him.",
+            "him",
+            "Brad McCrimmon",
+        ),
+        # ...or, for an infinitive after an object, that object does.
+        (
+            "Mary Stone lost the post in 1313. In 1317, Edward asked Eleanor Clare to restore her to the post.",
+            "her",
+            "Mary Stone",
+        ),
+    ],
+)
+def test_an_object_pronoun_is_not_the_understood_subject_of_its_clause(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
