@@ -17,7 +17,9 @@ Rules, each one small and tested on its own:
   (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
   first name as weak evidence) and number must agree; "it" and "they" go to
   organisations, places and groups. A mention inside quotation marks is no antecedent
-  for a pronoun outside.
+  for a pronoun outside. The syntax rules some out: a name coordinated with the pronoun
+  ("she and Berman"), the subject a possessive's predicate noun describes ("Tey was not
+  her mother"), the understood doer of an object pronoun's clause ("defeating him").
 """
 
 from __future__ import annotations
@@ -600,7 +602,7 @@ def _antecedent(
         if not _compatible(entity, word):
             continue
         if item.entity in excluded:
-            continue  # "she and Berman": not Berman
+            continue  # "she and Berman", "Tey was not her mother", "defeating him": ruled out by the syntax
         if item.head in bound and item.subject:
             continue  # "Smith praised him", "Smith went to Jones and praised him": not Smith
         if _mismatch(entity, word):
@@ -853,7 +855,9 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
             if entity is None:
-                excluded = _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)
+                excluded = (
+                    _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)
+                )
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
