@@ -17,7 +17,9 @@ Rules, each one small and tested on its own:
   (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
   first name as weak evidence) and number must agree; "it" and "they" go to
   organisations, places and groups. A mention inside quotation marks is no antecedent
-  for a pronoun outside.
+  for a pronoun outside. The syntax rules some out: a name coordinated with the pronoun
+  ("she and Berman"), the subject a possessive's predicate noun describes ("Tey was not
+  her mother"), the understood doer of an object pronoun's clause ("defeating him").
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ THING_LABELS = frozenset({"ORG", "GPE", "FAC"})
 GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
+PREDICATE_DEPS = frozenset({"attr", "oprd"})
+# Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
+CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
@@ -643,14 +648,19 @@ def _bound_heads(token: Token) -> set[int]:
 
 
 def _antecedent(
-    token: Token, seen: list[_Seen], entities: list[ArticleEntity], sentence: int, quoted: bool
+    token: Token,
+    seen: list[_Seen],
+    entities: list[ArticleEntity],
+    sentence: int,
+    quoted: bool,
+    excluded: Collection[int] = (),
 ) -> int | None:
     """The entity a pronoun refers to: the most salient compatible one of the last few sentences.
 
     Salience (after Lappin and Leass) adds up over an entity's mentions: each counts
     RECENCY, plus SUBJECT when it is a subject, divided by DECAY for every sentence back.
     A first name of the other gender only counts when nothing else fits; beyond the
-    window, the nearest compatible mention is taken.
+    window, the nearest compatible mention is taken. `excluded` entities are never taken.
     """
     word = token.lower_
     bound = _bound_heads(token) if token.dep_ in OBJECT_DEPS else set()
@@ -665,6 +675,8 @@ def _antecedent(
         entity = entities[item.entity]
         if not _compatible(entity, word):
             continue
+        if item.entity in excluded:
+            continue  # "she and Berman", "Tey was not her mother", "defeating him": ruled out by the syntax
         if item.head in bound and item.subject:
             continue  # "Smith praised him", "Smith went to Jones and praised him": not Smith
         if _mismatch(entity, word):
@@ -690,7 +702,8 @@ def _addressee(verb: Token, heads: dict[int, int], entities: list[ArticleEntity]
 
 def _local_antecedent(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
     """A possessive's or subject pronoun's antecedent in its own sentence: the noun it hangs
-    under or the subject of a clause that holds it, named before it.
+    under or the subject of a clause that holds it, named before it; never the subject of a
+    clause whose predicate noun holds the possessive ("Edith was appointed her successor").
 
     "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
     father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns; "Rachel
@@ -714,6 +727,8 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
         if found is not None and node.pos_ in ("PROPN", "NOUN"):
             return found if _fits(entities[found], word) else None
         if node.pos_ in ("VERB", "AUX"):
+            if token.dep_ == "poss" and below.dep_ in PREDICATE_DEPS:
+                continue  # "Edith was appointed her successor": not Edith; up to the clause above
             for child in node.children:
                 if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
                     continue
@@ -727,15 +742,19 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
 
 def _reported_speaker(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
     """The speaker of "Lee Finell said she is unsure": a subject pronoun of a clause reported by
-    a speech verb refers to that verb's subject (a first name of the other gender notwithstanding)."""
+    a speech verb refers to that verb's subject (a first name of the other gender notwithstanding),
+    unless the verb addresses someone the pronoun fits better: "Martha tells Ted he values the
+    wrong things" is Ted."""
     clause = token.head
     if token.dep_ not in SUBJECT_DEPS or clause.dep_ != "ccomp" or clause.head.lemma_ not in PERSON_SPEECH_VERBS:
         return None
+    word = token.lower_
     for child in clause.head.children:
         if child.dep_ == "nsubj" and child.i < token.i:
             found = heads.get(child.i)
-            if found is not None and _compatible(entities[found], token.lower_):
-                return found
+            if found is not None and _compatible(entities[found], word):
+                addressee = _addressee(clause.head, heads, entities, word) if _mismatch(entities[found], word) else None
+                return found if addressee is None else addressee
     return None
 
 
@@ -767,6 +786,55 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
             if subject.dep_ in SUBJECT_DEPS:
                 return None
     return None
+
+
+def _coordinated(token: Token, ahead: dict[int, int]) -> set[int]:
+    """The entities named in coordination with a pronoun, which it cannot refer to: "When Berman
+    and Croce took office, she and Berman became the first pair" is Croce, not Berman.
+
+    `ahead` maps each name's head token to its entity."""
+    if token.dep_ == "conj":
+        conjuncts = [token.head, *(c for c in token.head.children if c.dep_ == "conj" and c.i != token.i)]
+    else:
+        conjuncts = [c for c in token.children if c.dep_ == "conj"]
+        conjuncts += [g for c in conjuncts for g in c.children if g.dep_ == "conj"]
+    return {ahead[t.i] for t in conjuncts if t.i in ahead}
+
+
+def _predicated_subjects(token: Token, heads: dict[int, int]) -> set[int]:
+    """The entities a possessive cannot refer to because it sits in what is said of them:
+    "Tey was not her mother", "Patitz had been one of her favourite models", "Edith was
+    appointed her successor" (a predicate noun, `attr` or `oprd`, of the subject's verb)."""
+    node = token
+    while token.dep_ == "poss" and node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+        if node.dep_ in PREDICATE_DEPS:
+            return {heads[c.i] for c in node.head.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
+        node = node.head
+    return set()
+
+
+def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
+    """Who does what an object pronoun's clause without a subject says, and so cannot be the
+    pronoun: "Aguilar challenged Turner again, defeating him" (Aguilar defeats: Turner),
+    "Clarke refused to sign McCrimmon, choosing to trade him" (Clarke). After a verb with an
+    object, an infinitive's doer is that object: "Edward asked Eleanor to restore her" (not
+    Eleanor). Climbs through clauses without a subject ("to", "-ing", "and") to the first
+    named subject or, for an infinitive, object.
+    """
+    if token.dep_ not in OBJECT_DEPS:
+        return set()
+    clause = _clause_head(token)
+    while clause.dep_ in CONTROLLED_DEPS and not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+        verb = clause.head
+        doers = ("dobj", "dative") if clause.dep_ == "xcomp" else ()
+        objects = {heads[c.i] for c in verb.children if c.dep_ in doers and c.i in heads}
+        if objects:
+            return objects
+        subjects = {heads[c.i] for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
+        if subjects:
+            return subjects
+        clause = _clause_head(verb)
+    return set()
 
 
 def _pronoun_word(token: Token) -> str | None:
@@ -878,7 +946,10 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
             if entity is None:
-                entity = _antecedent(token, seen, entities, sentences[i], quoted[i])
+                excluded = (
+                    _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)
+                )
+                entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
                 entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"

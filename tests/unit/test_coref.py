@@ -338,12 +338,14 @@ def test_possessives_take_a_local_antecedent(nlp, text, word, expected):
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
-        # The subject of a reported clause is the speaker, whatever a first name suggests.
+        # The subject of a reported clause is the speaker, whatever a first name suggests...
         (
             "Milk sales fell in Alberta. Lee Finell, a manager with Dairy Farmers of Canada, said she is unsure.",
             "she",
             "Lee Finell",
         ),
+        # ...unless the verb addresses someone the pronoun fits and the speaker's first name does not.
+        ("Martha tells Ted he values the wrong things.", "he", "Ted"),
     ],
 )
 def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
@@ -384,6 +386,18 @@ def test_a_reported_subject_pronoun_is_the_speaker(nlp, text, word, expected):
 )
 def test_pronoun_antecedents_beyond_the_model_tags(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Barbara Berman and Jane Croce took office in January. "
+        "In March she and Berman became the first pair of women to lead the district.",
+        "Jane Croce met Barbara Berman in 1977. Later that year, Berman and she won the district.",
+    ],
+)
+def test_a_pronoun_is_not_the_name_it_is_coordinated_with(nlp, text):
+    assert entity_of(nlp, text, "she") == "Jane Croce"
 
 
 @pytest.mark.parametrize(
@@ -502,4 +516,48 @@ def test_a_pronoun_in_what_is_told_refers_to_the_addressee(nlp, text, word, expe
     ],
 )
 def test_a_possessive_under_a_persons_noun_is_theirs(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Jane Stanes retired at the end of 1880, and Edith Cowan was appointed her successor.", "her", "Jane Stanes"),
+        ("Mary Stone met Ruth Tey in Leeds. Ruth Tey was not her mother.", "her", "Mary Stone"),
+        # "his" is not Mary's, so "she" stays free to be Mary.
+        (
+            "Mary of York was the second daughter of Edward IV of England and his queen consort Elizabeth "
+            "Woodville. She was a younger sister of Elizabeth of York.",
+            "She",
+            "Mary of York",
+        ),
+    ],
+)
+def test_a_possessive_in_a_predicate_noun_is_not_the_subject(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # The subject of the clause above does what a clause without a subject says...
+        (
+            "Jose Aguilar lost in 1868. Jose Aguilar challenged Joel Turner again in 1870, defeating him this time.",
+            "him",
+            "Joel Turner",
+        ),
+        (
+            "Bobby Clarke refused to sign a new deal with Brad McCrimmon, choosing instead to trade him.",
+            "him",
+            "Brad McCrimmon",
+        ),
+        # ...or, for an infinitive after an object, that object does.
+        (
+            "Mary Stone lost the post in 1313. In 1317, Edward asked Eleanor Clare to restore her to the post.",
+            "her",
+            "Mary Stone",
+        ),
+    ],
+)
+def test_an_object_pronoun_is_not_the_understood_subject_of_its_clause(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
