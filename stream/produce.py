@@ -16,7 +16,9 @@ in the order given, so each key keeps its order on each topic.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError
@@ -25,7 +27,17 @@ from aiokafka.producer.message_accumulator import BatchBuilder
 from stream.app import Topics
 from stream.routing import Message
 
+log = logging.getLogger(__name__)
+
 Fits = Callable[[bytes, bytes], bool]
+
+
+@dataclass(slots=True)
+class Batch:
+    """A record batch for one partition, and its records should they have to be sent one by one."""
+
+    builder: BatchBuilder
+    records: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 async def produce(messages: Sequence[Message], topics: Topics, fits: Fits) -> None:
@@ -56,12 +68,12 @@ async def build_batches(
     producer: AIOKafkaProducer,
     partitioner: Callable[[bytes, list[int], list[int]], int],
     fits: Fits,
-) -> dict[tuple[str, int], list[BatchBuilder]]:
+) -> dict[tuple[str, int], list[Batch]]:
     """The messages appended, in order, to record batches per (topic, partition)."""
     names: dict[str, str] = {}
     partitions: dict[str, tuple[list[int], list[int]]] = {}
     chosen: dict[tuple[str, bytes], int] = {}
-    batches: dict[tuple[str, int], list[BatchBuilder]] = {}
+    batches: dict[tuple[str, int], list[Batch]] = {}
     for message in messages:
         topic = names.get(message.output)
         if topic is None:
@@ -77,16 +89,34 @@ async def build_batches(
             partition = chosen[topic, key] = partitioner(key, *partitions[topic])
         chain = batches.get((topic, partition))
         if chain is None:
-            chain = batches[topic, partition] = [producer.create_batch()]
-        if chain[-1].append(timestamp=None, key=key, value=value) is None:
+            chain = batches[topic, partition] = [Batch(producer.create_batch())]
+        if chain[-1].builder.append(timestamp=None, key=key, value=value) is None:
             # Full: a new batch always takes its first record, whatever its size.
-            chain.append(producer.create_batch())
-            chain[-1].append(timestamp=None, key=key, value=value)
+            chain.append(Batch(producer.create_batch()))
+            chain[-1].builder.append(timestamp=None, key=key, value=value)
+        chain[-1].records.append((key, value))
     return batches
 
 
 async def submit(
-    producer: AIOKafkaProducer, topic: str, partition: int, chain: list[BatchBuilder]
+    producer: AIOKafkaProducer, topic: str, partition: int, chain: list[Batch]
 ) -> list[asyncio.Future[object]]:
-    """Queue one partition's batches in order; each waits for the one before it to leave the queue."""
-    return [await producer.send_batch(batch, topic, partition=partition) for batch in chain]
+    """Queue one partition's batches in order; each waits for the one before it to leave the queue.
+
+    Should the producer's metadata no longer list the partition when a batch's
+    turn comes (it changed while earlier batches waited), that batch and the rest
+    go record by record through `send()`, which picks partitions from the metadata
+    of the moment, as `topic.send()` does, instead of failing every retry.
+    """
+    futures: list[asyncio.Future[object]] = []
+    for i, batch in enumerate(chain):
+        # No await between this check and send_batch's own: both see the same metadata.
+        if partition not in (producer.client.cluster.partitions_for_topic(topic) or ()):
+            log.warning(
+                "%s[%d] is not in the producer's metadata now; sending its records one by one", topic, partition
+            )
+            for later in chain[i:]:
+                futures += [await producer.send(topic, value, key=key) for key, value in later.records]
+            break
+        futures.append(await producer.send_batch(batch.builder, topic, partition=partition))
+    return futures

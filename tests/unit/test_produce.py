@@ -27,9 +27,14 @@ class FakeProducer:
 
     def __init__(self, partitions: int) -> None:
         self.partitions = set(range(partitions))
-        self.client = SimpleNamespace(cluster=SimpleNamespace(available_partitions_for_topic=lambda t: self.partitions))
+        cluster = SimpleNamespace(
+            partitions_for_topic=lambda t: self.partitions, available_partitions_for_topic=lambda t: self.partitions
+        )
+        self.client = SimpleNamespace(cluster=cluster)
         self.sent: list[tuple[str, int, BatchBuilder]] = []
+        self.one_by_one: list[tuple[str, str, int]] = []
         self.acks: list[asyncio.Future[object]] = []
+        self.queued: dict[tuple[str, int], asyncio.Future[object]] = {}
 
     async def partitions_for(self, topic: str) -> set[int]:
         return self.partitions
@@ -38,7 +43,18 @@ class FakeProducer:
         return BatchBuilder(BATCH_BYTES, 0)
 
     async def send_batch(self, batch: BatchBuilder, topic: str, *, partition: int) -> asyncio.Future[object]:
+        assert partition in self.partitions, "Unrecognized partition"  # as aiokafka checks
+        ack: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        previous = self.queued.get((topic, partition))
+        self.queued[topic, partition] = ack
         self.sent.append((topic, partition, batch))
+        self.acks.append(ack)
+        if previous is not None:  # like aiokafka, wait for the partition's previous batch to leave
+            await asyncio.wait([previous])
+        return ack
+
+    async def send(self, topic: str, value: bytes, *, key: bytes) -> asyncio.Future[object]:
+        self.one_by_one.append((topic, key.decode(), orjson.loads(value)["seq"]))
         self.acks.append(asyncio.get_running_loop().create_future())
         return self.acks[-1]
 
@@ -62,10 +78,10 @@ def fake_topics(producer: FakeProducer) -> SimpleNamespace:
     return SimpleNamespace(raw_topic=SimpleNamespace(app=app), for_output=topic.__getitem__)
 
 
-def messages(count: int) -> list[Message]:
-    """Keys cycling over 9 names and two outputs; every fifth value is larger than a batch."""
+def messages(count: int, *, pad: int = 5000) -> list[Message]:
+    """Keys cycling over 9 names and two outputs; with the default pad, several batches per partition."""
     return [
-        Message(("enriched", "entities")[i % 2], f"key-{i % 9}", orjson.dumps({"seq": i, "pad": "x" * (i % 5) * 5000}))
+        Message(("enriched", "entities")[i % 2], f"key-{i % 9}", orjson.dumps({"seq": i, "pad": "x" * (i % 5) * pad}))
         for i in range(count)
     ]
 
@@ -97,7 +113,7 @@ async def test_each_key_keeps_its_partition_and_order_across_batches() -> None:
 
 async def test_produce_returns_only_once_every_batch_is_acknowledged() -> None:
     producer = FakeProducer(partitions=3)
-    sending = asyncio.create_task(produce(messages(20), fake_topics(producer), fits_in_request))  # type: ignore[arg-type]
+    sending = asyncio.create_task(produce(messages(20, pad=1), fake_topics(producer), fits_in_request))  # type: ignore[arg-type]
     await asyncio.sleep(0.05)
     for ack in producer.acks[:-1]:
         ack.set_result(None)
@@ -109,7 +125,7 @@ async def test_produce_returns_only_once_every_batch_is_acknowledged() -> None:
 
 async def test_a_failed_batch_fails_the_whole_produce() -> None:
     producer = FakeProducer(partitions=3)
-    sending = asyncio.create_task(produce(messages(20), fake_topics(producer), fits_in_request))  # type: ignore[arg-type]
+    sending = asyncio.create_task(produce(messages(20, pad=1), fake_topics(producer), fits_in_request))  # type: ignore[arg-type]
     await asyncio.sleep(0.05)
     producer.acks[0].set_exception(KafkaTimeoutError())
     with pytest.raises(KafkaTimeoutError):
@@ -118,3 +134,19 @@ async def test_a_failed_batch_fails_the_whole_produce() -> None:
 
 async def test_nothing_to_send_touches_no_producer() -> None:
     await produce([], None, fits_in_request)  # type: ignore[arg-type]
+
+
+async def test_batches_whose_partition_left_the_metadata_go_one_by_one_in_order() -> None:
+    producer = FakeProducer(partitions=3)
+    sending = asyncio.create_task(produce(messages(60), fake_topics(producer), fits_in_request))  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)  # the first batch of each partition is queued, the next ones wait for it
+    queued = [p for _, p, _ in producer.sent].count(2)
+    producer.partitions = {0, 1}
+    await acked(producer, sending)
+
+    assert [p for _, p, _ in producer.sent].count(2) == queued and producer.one_by_one
+    seqs = [seq for _, _, _, seq in producer.records()] + [seq for _, _, seq in producer.one_by_one]
+    assert sorted(seqs) == list(range(60))
+    for topic, key in {(topic, key) for topic, key, _ in producer.one_by_one}:
+        later = [seq for t, k, seq in producer.one_by_one if (t, k) == (topic, key)]
+        assert later == sorted(later)
