@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -36,6 +36,7 @@ from stream.models import Article, DeadLetter, EnrichedArticle, SourceRecord
 from stream.monitor import lag_seconds
 from stream.nlp import Enrichment, EnrichmentFailure
 from stream.pool import EnrichPool
+from stream.produce import produce
 from stream.routing import Message, article_messages, dead_letter_message, failure_letter, lineage_message
 from stream.settings import Settings
 from stream.state import StateTable, Tables
@@ -178,11 +179,7 @@ async def send_all(messages: Sequence[Message], topics: Topics) -> None:
     attempt = 0
     while True:
         try:
-            pending: list[Awaitable[object]] = []
-            for message in messages:
-                topic = topics.for_output(message.output)
-                pending.append(await topic.send(key=message.key.encode(), value=message.value))
-            await asyncio.gather(*pending)
+            await produce(messages, topics, fits_in_request)
             return
         except Exception as exc:  # noqa: BLE001 - any produce failure is retried
             metrics.produce_errors.inc()
