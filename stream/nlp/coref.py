@@ -46,6 +46,7 @@ from stream.nlp.lexicon import (
     INVISIBLE_CHARS,
     MALE_WORDS,
     MARRYING_VERBS,
+    OBJECT_PRONOUNS,
     ORGANISATION_NOUNS,
     PERSON_PRONOUNS_F,
     PERSON_PRONOUNS_M,
@@ -813,6 +814,23 @@ def _predicated_subjects(token: Token, heads: dict[int, int]) -> set[int]:
     return set()
 
 
+def _is_object_case_subject(token: Token) -> bool:
+    """An object-case pronoun the parser made the subject of a clause: "Claire allows her to
+    do so", "having her committed", "believing her to be dead" (a PRP "her", not "her own")."""
+    return token.dep_ in SUBJECT_DEPS and token.tag_ == "PRP" and token.lower_ in OBJECT_PRONOUNS
+
+
+def _governing_subjects(token: Token, heads: dict[int, int]) -> set[int]:
+    """The entities an object-case subject cannot refer to: whoever lets, makes or believes it
+    do what its clause says. "Claire allows her to do so" is not Claire; "Cheryl grew up
+    resenting Marlene, even believing her to be dead" is not Cheryl (the understood doer)."""
+    if not _is_object_case_subject(token) or token.head.head.i == token.head.i:
+        return set()
+    verb = token.head.head
+    subjects = {heads[c.i] for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
+    return subjects or _understood_doers(_clause_head(verb), heads)
+
+
 def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
     """Who does what an object pronoun's clause without a subject says, and so cannot be the
     pronoun: "Aguilar challenged Turner again, defeating him" (Aguilar defeats: Turner),
@@ -823,7 +841,11 @@ def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
     """
     if token.dep_ not in OBJECT_DEPS:
         return set()
-    clause = _clause_head(token)
+    return _understood_doers(_clause_head(token), heads)
+
+
+def _understood_doers(clause: Token, heads: dict[int, int]) -> set[int]:
+    """The named doer of `clause` when it has no subject of its own (see _understood_subjects)."""
     while clause.dep_ in CONTROLLED_DEPS and not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
         verb = clause.head
         doers = ("dobj", "dative") if clause.dep_ == "xcomp" else ()
@@ -939,7 +961,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             kind, appos_of = "pronoun", None
             if token.dep_ == "poss":
                 entity = _local_antecedent(token, heads, entities)
-            elif token.dep_ in SUBJECT_DEPS:
+            elif token.dep_ in SUBJECT_DEPS and not _is_object_case_subject(token):
                 entity = _reported_speaker(token, heads, entities)
                 if entity is None:
                     entity = _local_antecedent(token, heads, entities)
@@ -949,6 +971,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
                 excluded = (
                     _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)
                 )
+                excluded |= _governing_subjects(token, heads)
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
