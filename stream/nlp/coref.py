@@ -821,14 +821,14 @@ def _is_object_case_subject(token: Token) -> bool:
 
 
 def _governing_subjects(token: Token, heads: dict[int, int]) -> set[int]:
-    """The entities an object-case subject cannot refer to: whoever lets, makes or believes it
-    do what its clause says. "Claire allows her to do so" is not Claire; "Cheryl grew up
-    resenting Marlene, even believing her to be dead" is not Cheryl (the understood doer)."""
+    """The entities an object-case subject cannot refer to: the named subject of the verb that
+    lets, makes or has it do what its clause says. "Claire allows her to do so" is not Claire.
+    An understood doer is not looked for: in "the catalyst Greenspan wanted to get her active"
+    the one who gets her active is the catalyst, not Greenspan."""
     if not _is_object_case_subject(token) or token.head.head.i == token.head.i:
         return set()
     verb = token.head.head
-    subjects = {heads[c.i] for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
-    return subjects or _understood_doers(_clause_head(verb), heads)
+    return {heads[c.i] for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
 
 
 def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
@@ -841,11 +841,7 @@ def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
     """
     if token.dep_ not in OBJECT_DEPS:
         return set()
-    return _understood_doers(_clause_head(token), heads)
-
-
-def _understood_doers(clause: Token, heads: dict[int, int]) -> set[int]:
-    """The named doer of `clause` when it has no subject of its own (see _understood_subjects)."""
+    clause = _clause_head(token)
     while clause.dep_ in CONTROLLED_DEPS and not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
         verb = clause.head
         doers = ("dobj", "dative") if clause.dep_ == "xcomp" else ()

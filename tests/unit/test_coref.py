@@ -567,20 +567,14 @@ def test_an_object_pronoun_is_not_the_understood_subject_of_its_clause(nlp, text
     ("text", "word", "expected"),
     [
         # The parser makes "him" and "her" the subject of the clause they are the object of:
-        # the one who allows, makes or has them do it is someone else...
+        # the one who allows, makes or has them do it is someone else.
         (
             "At one point, Victor Krap arrives, and Jacques Dupont allows him to sit in his father's chair.",
             "him",
             "Victor Krap",
         ),
         ("When Kristina Davis arrives to talk to Sonny, Claire Jones allows her to do so.", "her", "Kristina Davis"),
-        ("Dinah Marsh freaked out when Vanessa Chase mentioned having her committed.", "her", "Dinah Marsh"),
-        # ...also when that one is the understood doer of a clause without a subject.
-        (
-            "Cheryl Kratz then grew up hating and resenting Marlene Kratz, even believing her to be dead.",
-            "her",
-            "Marlene Kratz",
-        ),
+        ("Lord Johnstone was loyal. Ten years later, Charles Stuart made him the Earl of Hartfell.", "him", "Johnstone"),
     ],
 )
 def test_an_object_case_subject_is_not_who_governs_its_clause(nlp, text, word, expected):
