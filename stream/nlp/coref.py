@@ -68,6 +68,13 @@ GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 PREDICATE_DEPS = frozenset({"attr", "oprd"})
+# Clause boundaries: "she" in "Carrie asks Fara to recruit Aayan but she fails" is one (conj)
+# below "asks", "his" in "Drucci struck Healy and tried to get his gun" two.
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "pcomp", "acl"})
+# How many clause boundaries up a pronoun must be for an object named in between to outweigh the
+# subject above: one for a subject pronoun, two for a possessive (fit on GAP development; with
+# one, "Laura hires Tuesday to destroy her ex-husband" is Tuesday as often as Laura).
+OBJECT_BEFORE_SUBJECT = {"poss": 2}
 # Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
 CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
@@ -709,11 +716,15 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
     father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns; "Rachel
     was stunned when she learned" -> Rachel. A subject pronoun of a relative clause does not
-    look above it ("a song she recorded": the one who recorded it, not who mentioned it).
+    look above it ("a song she recorded": the one who recorded it, not who mentioned it). A
+    person named as the object of a verb on the way up, far enough below the subject, is taken
+    instead (see _named_objects and OBJECT_BEFORE_SUBJECT).
     """
     word = token.lower_
     node = token
+    crossed, objects = 0, []
     while node.head.i != node.i:
+        crossed += node.dep_ in CLAUSE_DEPS
         if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
             return None  # "Parton graced Erin with a song she recorded": not the subject above
         if node.dep_ == "ccomp" and node.head.lemma_ in ADDRESSING_VERBS:
@@ -730,6 +741,7 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
         if node.pos_ in ("VERB", "AUX"):
             if token.dep_ == "poss" and below.dep_ in PREDICATE_DEPS:
                 continue  # "Edith was appointed her successor": not Edith; up to the clause above
+            objects += _named_objects(node, token, heads, entities)
             for child in node.children:
                 if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
                     continue
@@ -737,8 +749,16 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
                     child = node.head
                 found = heads.get(child.i)
                 if found is not None and _fits(entities[found], word):
-                    return found
+                    return objects[0] if objects and crossed >= OBJECT_BEFORE_SUBJECT.get(token.dep_, 1) else found
     return None
+
+
+def _named_objects(verb: Token, token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> list[int]:
+    """The people named as `verb`'s object before the pronoun `token` that fit it: for a pronoun
+    a clause or two below, the one acted on is nearer than the subject ("Carrie asks Fara to
+    recruit Aayan but she fails" -> Fara; "Drucci struck Healy and tried to get his gun" -> Healy)."""
+    found = (heads.get(c.i) for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < token.i)
+    return [e for e in found if e is not None and _fits(entities[e], token.lower_)]
 
 
 def _reported_speaker(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
