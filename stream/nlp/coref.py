@@ -11,7 +11,8 @@ Rules, each one small and tested on its own:
   26-year-old right wing") let a later "the prime minister" refer to that person; a bare
   "the company" or "the union" refers to the organisation last named;
 - pronouns: a possessive or subject pronoun first takes the noun it hangs under or the
-  subject of a clause that holds it ("Rachel was stunned when she learned"); a pronoun
+  subject of a clause that holds it ("Rachel was stunned when she learned"), or a person
+  named as an object on the way up ("Carrie asks Fara to recruit Aayan but she fails"); a pronoun
   in a phrase fronted before a named subject takes that subject ("Despite his injury,
   Byas played"); otherwise the most salient compatible entity of the last few sentences
   (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
@@ -19,7 +20,8 @@ Rules, each one small and tested on its own:
   organisations, places and groups. A mention inside quotation marks is no antecedent
   for a pronoun outside. The syntax rules some out: a name coordinated with the pronoun
   ("she and Berman"), the subject a possessive's predicate noun describes ("Tey was not
-  her mother"), the understood doer of an object pronoun's clause ("defeating him").
+  her mother"), the understood doer of an object pronoun's clause ("defeating him"), the one
+  who lets or makes a "him" or "her" the parser took for a subject ("Claire allows her to").
 """
 
 from __future__ import annotations
