@@ -11,7 +11,8 @@ Rules, each one small and tested on its own:
   26-year-old right wing") let a later "the prime minister" refer to that person; a bare
   "the company" or "the union" refers to the organisation last named;
 - pronouns: a possessive or subject pronoun first takes the noun it hangs under or the
-  subject of a clause that holds it ("Rachel was stunned when she learned"); a pronoun
+  subject of a clause that holds it ("Rachel was stunned when she learned"), or a person
+  named as an object on the way up ("Carrie asks Fara to recruit Aayan but she fails"); a pronoun
   in a phrase fronted before a named subject takes that subject ("Despite his injury,
   Byas played"); otherwise the most salient compatible entity of the last few sentences
   (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
@@ -19,7 +20,8 @@ Rules, each one small and tested on its own:
   organisations, places and groups. A mention inside quotation marks is no antecedent
   for a pronoun outside. The syntax rules some out: a name coordinated with the pronoun
   ("she and Berman"), the subject a possessive's predicate noun describes ("Tey was not
-  her mother"), the understood doer of an object pronoun's clause ("defeating him").
+  her mother"), the understood doer of an object pronoun's clause ("defeating him"), the one
+  who lets or makes a "him" or "her" the parser took for a subject ("Claire allows her to").
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from stream.nlp.lexicon import (
     INVISIBLE_CHARS,
     MALE_WORDS,
     MARRYING_VERBS,
+    OBJECT_PRONOUNS,
     ORGANISATION_NOUNS,
     PERSON_PRONOUNS_F,
     PERSON_PRONOUNS_M,
@@ -67,6 +70,13 @@ GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 PREDICATE_DEPS = frozenset({"attr", "oprd"})
+# Clause boundaries: "she" in "Carrie asks Fara to recruit Aayan but she fails" is one (conj)
+# below "asks", "his" in "Drucci struck Healy and tried to get his gun" two.
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "pcomp", "acl"})
+# How many clause boundaries up a pronoun must be for an object named in between to outweigh the
+# subject above: one for a subject pronoun, two for a possessive (fit on GAP development; with
+# one, "Laura hires Tuesday to destroy her ex-husband" is Tuesday as often as Laura).
+OBJECT_BEFORE_SUBJECT = {"poss": 2}
 # Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
 CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
@@ -708,11 +718,15 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     "Michael Kidd in his first role" -> Kidd; "Christmas has been on the run since killing his
     father" -> Christmas; "Jake Burns, who was trying to promote his band" -> Burns; "Rachel
     was stunned when she learned" -> Rachel. A subject pronoun of a relative clause does not
-    look above it ("a song she recorded": the one who recorded it, not who mentioned it).
+    look above it ("a song she recorded": the one who recorded it, not who mentioned it). A
+    person named as the object of a verb on the way up, far enough below the subject, is taken
+    instead (see _named_objects and OBJECT_BEFORE_SUBJECT).
     """
     word = token.lower_
     node = token
+    crossed, objects = 0, []
     while node.head.i != node.i:
+        crossed += node.dep_ in CLAUSE_DEPS
         if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
             return None  # "Parton graced Erin with a song she recorded": not the subject above
         if node.dep_ == "ccomp" and node.head.lemma_ in ADDRESSING_VERBS:
@@ -729,6 +743,7 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
         if node.pos_ in ("VERB", "AUX"):
             if token.dep_ == "poss" and below.dep_ in PREDICATE_DEPS:
                 continue  # "Edith was appointed her successor": not Edith; up to the clause above
+            objects += _named_objects(node, token, heads, entities)
             for child in node.children:
                 if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
                     continue
@@ -736,8 +751,16 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
                     child = node.head
                 found = heads.get(child.i)
                 if found is not None and _fits(entities[found], word):
-                    return found
+                    return objects[0] if objects and crossed >= OBJECT_BEFORE_SUBJECT.get(token.dep_, 1) else found
     return None
+
+
+def _named_objects(verb: Token, token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> list[int]:
+    """The people named as `verb`'s object before the pronoun `token` that fit it: for a pronoun
+    a clause or two below, the one acted on is nearer than the subject ("Carrie asks Fara to
+    recruit Aayan but she fails" -> Fara; "Drucci struck Healy and tried to get his gun" -> Healy)."""
+    found = (heads.get(c.i) for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < token.i)
+    return [e for e in found if e is not None and _fits(entities[e], token.lower_)]
 
 
 def _reported_speaker(token: Token, heads: dict[int, int], entities: list[ArticleEntity]) -> int | None:
@@ -811,6 +834,23 @@ def _predicated_subjects(token: Token, heads: dict[int, int]) -> set[int]:
             return {heads[c.i] for c in node.head.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
         node = node.head
     return set()
+
+
+def _is_object_case_subject(token: Token) -> bool:
+    """An object-case pronoun the parser made the subject of a clause: "Claire allows her to
+    do so", "having her committed", "believing her to be dead" (a PRP "her", not "her own")."""
+    return token.dep_ in SUBJECT_DEPS and token.tag_ == "PRP" and token.lower_ in OBJECT_PRONOUNS
+
+
+def _governing_subjects(token: Token, heads: dict[int, int]) -> set[int]:
+    """The entities an object-case subject cannot refer to: the named subject of the verb that
+    lets, makes or has it do what its clause says. "Claire allows her to do so" is not Claire.
+    An understood doer is not looked for: in "the catalyst Greenspan wanted to get her active"
+    the one who gets her active is the catalyst, not Greenspan."""
+    if not _is_object_case_subject(token) or token.head.head.i == token.head.i:
+        return set()
+    verb = token.head.head
+    return {heads[c.i] for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in heads}
 
 
 def _understood_subjects(token: Token, heads: dict[int, int]) -> set[int]:
@@ -939,7 +979,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             kind, appos_of = "pronoun", None
             if token.dep_ == "poss":
                 entity = _local_antecedent(token, heads, entities)
-            elif token.dep_ in SUBJECT_DEPS:
+            elif token.dep_ in SUBJECT_DEPS and not _is_object_case_subject(token):
                 entity = _reported_speaker(token, heads, entities)
                 if entity is None:
                     entity = _local_antecedent(token, heads, entities)
@@ -949,6 +989,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
                 excluded = (
                     _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)
                 )
+                excluded |= _governing_subjects(token, heads)
                 entity = _antecedent(token, seen, entities, sentences[i], quoted[i], excluded)
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:

@@ -139,6 +139,8 @@ PERSON_PRONOUNS_F = frozenset({"her", "hers", "herself", "she"})
 PERSON_PRONOUNS_M = frozenset({"he", "him", "himself", "his"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
 GROUP_PRONOUNS = frozenset({"their", "theirs", "them", "themselves", "they"})
+# Object-case forms: never the nominative subject of a clause, whatever the parser says.
+OBJECT_PRONOUNS = frozenset({"her", "him", "them"})
 
 # Words that mark a person's gender when they name or describe that person.
 FEMALE_WORDS = frozenset(

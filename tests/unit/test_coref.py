@@ -561,3 +561,42 @@ def test_a_possessive_in_a_predicate_noun_is_not_the_subject(nlp, text, word, ex
 )
 def test_an_object_pronoun_is_not_the_understood_subject_of_its_clause(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # The parser makes "him" and "her" the subject of the clause they are the object of:
+        # the one who allows, makes or has them do it is someone else.
+        (
+            "At one point, Victor Krap arrives, and Jacques Dupont allows him to sit in his father's chair.",
+            "him",
+            "Victor Krap",
+        ),
+        ("When Kristina Davis arrives to talk to Sonny, Claire Jones allows her to do so.", "her", "Kristina Davis"),
+        (
+            "Lord Johnstone was loyal. Ten years later, Charles Stuart made him the Earl of Hartfell.",
+            "him",
+            "Johnstone",
+        ),
+    ],
+)
+def test_an_object_case_subject_is_not_who_governs_its_clause(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A subject pronoun a clause below, a possessive two clauses below: the one acted on.
+        ("Carrie Mathison asks Fara Sherazi to recruit Aayan but she fails to do so.", "she", "Fara Sherazi"),
+        (
+            "Gabby Sharpe invites Cindy Hutchinson to Tony's flat not realising she is Tony's wife.",
+            "she",
+            "Cindy Hutchinson",
+        ),
+        ("Finally, John Drucci struck Mike Healy and tried to get his gun.", "his", "Mike Healy"),
+    ],
+)
+def test_an_object_between_a_pronoun_and_the_subject_above(nlp, text, word, expected):
+    assert entity_of(nlp, text, word) == expected
