@@ -63,6 +63,10 @@ consumer_lag = Gauge(
 )
 rebalances = Counter("newswire_rebalances_total", "Partition assignments received by this worker.")
 assigned_partitions = Gauge("newswire_assigned_partitions", "Input partitions assigned to this worker.")
+input_rewinds = Counter(
+    "newswire_input_rewinds_total",
+    "Input partitions sought back to an offset that was read but never processed (it is processed again).",
+)
 stalled = Gauge(
     "newswire_stalled",
     "1 while input waits but no batch has finished for NEWSWIRE_STALL_TIMEOUT seconds (see /livez).",

@@ -8,7 +8,7 @@ import threading
 
 import faust
 
-from stream import monitor
+from stream import monitor, rewind
 from stream.agents import register_agents
 from stream.app import create_app, declare_topics
 from stream.logs import configure_logging, logging_config
@@ -40,6 +40,7 @@ def run(settings: Settings) -> int:
     register_agents(app, topics, tables, pool, settings, progress)
     install_state(app, tables, settings)
     monitor.install(app, pool, settings, progress)
+    rewind.install(app, settings.raw_topic)
     configure_logging(level=settings.log_level, fmt=settings.log_format)
 
     log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))
