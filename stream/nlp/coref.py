@@ -53,7 +53,7 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_ents, doc_text
+from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -202,17 +202,15 @@ def _quote_effect(text: str) -> bool | None:
 def _quoted(doc: Doc) -> list[bool]:
     """True for tokens between quotation marks (a paragraph break closes any open quote).
 
-    Read from the array of word ids: only the marks and line breaks are looked at.
+    Read from the shared list of token texts: only the marks and line breaks are looked at.
     """
-    words = doc.to_array("ORTH")
-    strings = doc.vocab.strings
-    marks = [w for w in set(words.tolist()) if _quote_effect(strings[w]) is not None or strings[w] in QUOTE_TOGGLES]
+    words = doc_words(doc)
+    marks = {w for w in set(words) if _quote_effect(w) is not None or w in QUOTE_TOGGLES}
     flags = [False] * len(words)
     inside, done = False, 0
-    for i in numpy.flatnonzero(numpy.isin(words, numpy.array(marks, dtype=words.dtype))).tolist():
+    for i in [i for i, word in enumerate(words) if word in marks]:
         flags[done:i] = [inside] * (i - done)
-        text = strings[int(words[i])]
-        effect = _quote_effect(text)
+        effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
         flags[i], done = inside, i + 1
     flags[done:] = [inside] * (len(words) - done)
@@ -227,12 +225,14 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
     or that are the subject of a speech verb ("Na'moks said")."""
     found = []
+    pos, ent_types = doc_array(doc, "POS"), doc_array(doc, "ENT_TYPE")
     i = 0
     while i < len(tokens):
-        token = tokens[i]
-        if token.pos != PROPN or token.ent_type:  # integer ids: the cheap test first
+        if pos[i] != PROPN or ent_types[i]:  # from the arrays: no Token object for most words
             i += 1
-        elif first_name_gender(token.text) is not None:
+            continue
+        token = tokens[i]
+        if first_name_gender(token.text) is not None:
             end = i + 1
             while end < len(tokens) and tokens[end].pos_ == "PROPN" and not tokens[end].ent_type_:
                 if not tokens[end].text[:1].isupper():
@@ -309,22 +309,22 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts = Counter(doc.to_array("ORTH").tolist())  # word ids: no Token objects
+    counts = Counter(doc_array(doc, "ORTH"))  # word ids: no Token objects
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
-        while start < span.end and (doc[start].is_punct or doc[start].tag_ == "POS"):
+        while start < span.end and (tokens[start].is_punct or tokens[start].tag_ == "POS"):
             start += 1
         # "Hereditary Chief Na'moks said", tagged ORG: a titled speaker is a person
         titled_speaker = span.label_ in RELABELLED_AS_PERSON and _speaks(span.root) and span.root.pos_ == "PROPN"
         if span.label_ == "PERSON" or titled_speaker:
-            words = [t for t in doc[start : span.end] if not t.is_punct]
+            words = [t for t in tokens[start : span.end] if not t.is_punct]
             cut = split_title([t.text for t in words]) if words else 0
             if cut and any(t.text[:1].isupper() for t in words[:cut]):
-                title = doc[span.start : words[cut - 1].i + 1].text
+                title = tokens_text(doc, span.start, words[cut - 1].i + 1)
                 start = words[cut].i
                 span = Span(doc, span.start, span.end, label="PERSON")
-        text = name_text(doc[start : span.end].text)
+        text = name_text(tokens_text(doc, start, span.end))
         last = text.split()[-1].lower().strip(".") if text else ""
         if span.label_ == "PERSON" and is_title(last):
             if first_name_gender(text.split()[0]) is None:
@@ -339,10 +339,10 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
-    return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
+    return sorted(names + _untagged_surnames(doc, tokens, names), key=lambda n: n.start)
 
 
-def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
+def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> list[_Name]:
     """Lone words the model did not tag that are a person's name or part of one ("Nunes said";
     "Watts studied" where "Watts" was tagged elsewhere), an organisation's initials ("EDC"),
     or an organisation's one-word name, tagged elsewhere ("by TransLink. The agency ...")."""
@@ -352,8 +352,11 @@ def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
-    for token in tokens:
-        if token.is_lower or token.i in covered or not token.text[:1].isupper():
+    for i, word in enumerate(doc_words(doc)):
+        if not word[:1].isupper() or i in covered:  # from the word list: no Token object for most words
+            continue
+        token = tokens[i]
+        if token.is_lower:
             continue
         text = name_text(token.text)
         wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
@@ -747,7 +750,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
 
     `people` are spans known to name people (GAP's candidate names), taken over the model's.
     """
-    tokens = list(doc)  # one Token object per position, not one per doc[i]
+    tokens = doc_tokens(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
     spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
     entities, owners = _group(names, spouses)

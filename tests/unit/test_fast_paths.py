@@ -8,7 +8,7 @@ from stream.nlp.coref import _quoted, _sentence_index
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_ents, doc_text
+from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -70,3 +70,19 @@ def test_sentence_and_quote_arrays_match_the_tokens(doc):
 def test_shared_entities_are_doc_ents(doc):
     assert doc_ents(doc) == tuple(doc.ents)
     assert doc_ents(doc) is doc_ents(doc)
+
+
+def test_token_views_match_the_tokens(doc):
+    assert doc_words(doc) == [t.text for t in doc]
+    assert [t.i for t in doc_tokens(doc)] == list(range(len(doc)))
+    assert doc_tokens(doc) is doc_tokens(doc)
+    assert doc_array(doc, "IDX") == [t.idx for t in doc]
+    assert doc_array(doc, "ORTH") is doc_array(doc, "ORTH")
+
+
+def test_texts_cut_from_the_doc_text_match_span_text(doc):
+    for start in range(len(doc)):
+        for end in range(start, min(len(doc), start + 6) + 1):
+            assert tokens_text(doc, start, end) == doc[start:end].text
+    for ent in doc.ents:
+        assert span_text(ent) == ent.text
