@@ -53,7 +53,7 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
+from stream.nlp.views import doc_array, doc_ents, doc_heads, doc_text, doc_tokens, doc_words, tokens_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -65,6 +65,8 @@ GROUP_LABELS = frozenset({"ORG", "GPE", "NORP"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
+DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
+DET = get_string_id("det")
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
@@ -710,7 +712,6 @@ def _pronoun_word(token: Token) -> str | None:
 def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleEntity]) -> int | None:
     """The entity a definite description ("the prime minister", "the company") refers to."""
     head = token.lemma_.lower()
-    words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {token.lower_}
     if head in ORGANISATION_NOUNS:
         if any(c.dep_ in TITLE_DEPS for c in token.children):
             return None  # "the Canadian government", "the security firm": not the last one named
@@ -719,10 +720,12 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
             if entity.label == "ORG" or (head == "government" and entity.label == "GPE"):
                 return item.entity
         return None
-    best = None
+    best, words = None, None
     for number, entity in enumerate(entities):
         if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
             continue
+        if words is None:  # the description's words, walked once a title fits
+            words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {token.lower_}
         if not words - {"former", "new"} <= entity.titles | {"former", "new"}:
             continue
         last = max((item.token for item in seen if item.entity == number), default=-1)
@@ -735,6 +738,12 @@ def _is_description(token: Token) -> bool:
     if token.pos != NOUN or token.ent_type or token.dep_ in NOT_DESCRIPTION_DEPS:
         return False
     return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
+
+
+def _with_definite_det(doc: Doc) -> set[int]:
+    """Tokens with a "the", "this" or "that" determiner among their children (read from arrays)."""
+    heads, deps, lowers = doc_heads(doc), doc_array(doc, "DEP"), doc_array(doc, "LOWER")
+    return {heads[i] for i, word in enumerate(lowers) if word in DEFINITE_DET_IDS and deps[i] == DET and heads[i] != i}
 
 
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
@@ -752,7 +761,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     """
     tokens = doc_tokens(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
-    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
+    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(Span(doc, n.start, n.end).root))
     entities, owners = _group(names, spouses)
     owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
@@ -760,12 +769,13 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     quoted = _quoted(doc)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
     # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
-    roots = {name.start: doc[name.start : name.end].root for name in names}
+    roots = {name.start: Span(doc, name.start, name.end).root for name in names}  # Span(): no slice parsing
     ahead = {roots[name.start].i: owner for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
     candidates = _mention_candidates(doc, starts)
+    definite = _with_definite_det(doc)  # most nouns have no "the": no walk over their children
     i = 0
     while i < len(tokens):
         if i not in candidates:  # no name, pronoun or noun: nothing to link
@@ -794,7 +804,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
                 entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"
-        elif _is_description(token):
+        elif i in definite and _is_description(token):
             kind, appos_of = "description", None
             entity = _description_entity(token, seen, entities)
         if entity is not None:

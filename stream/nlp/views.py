@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.tokens import Doc, Span, Token
 
 
@@ -43,6 +44,16 @@ def doc_array(doc: Doc, attr: str) -> list[int]:
     found = arrays.get(attr)
     if found is None:
         found = arrays[attr] = doc.to_array(attr).tolist()
+    return found
+
+
+def doc_heads(doc: Doc) -> list[int]:
+    """The index of every token's head (a root is its own head), from the HEAD array."""
+    arrays = _views(doc).arrays
+    found = arrays.get("head index")
+    if found is None:
+        offsets = doc.to_array("HEAD").view(numpy.int64)  # offsets to the head, stored unsigned
+        found = arrays["head index"] = (offsets + numpy.arange(len(offsets))).tolist()
     return found
 
 

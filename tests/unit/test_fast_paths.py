@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from stream.nlp.coref import _quoted, _sentence_index
+from stream.nlp.coref import DEFINITE_DETS, _quoted, _sentence_index, _with_definite_det
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
+from stream.nlp.views import doc_array, doc_ents, doc_heads, doc_text, doc_tokens, doc_words, span_text, tokens_text
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -86,3 +86,13 @@ def test_texts_cut_from_the_doc_text_match_span_text(doc):
             assert tokens_text(doc, start, end) == doc[start:end].text
     for ent in doc.ents:
         assert span_text(ent) == ent.text
+
+
+def test_head_indices_match_the_tokens(doc):
+    assert doc_heads(doc) == [t.head.i for t in doc]
+
+
+def test_definite_determiners_match_the_children(doc):
+    expected = {t.i for t in doc if any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in t.children)}
+    assert _with_definite_det(doc) == expected
+    assert expected
