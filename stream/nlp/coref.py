@@ -67,6 +67,7 @@ OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
 DET = get_string_id("det")
+CLAUSE_HEAD_DEP_IDS = frozenset(get_string_id(dep) for dep in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj"))
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
@@ -557,9 +558,13 @@ def _compatible(entity: ArticleEntity, word: str) -> bool:
 
 
 def _clause_head(token: Token) -> Token:
-    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
-        token = token.head
-    return token
+    """The head of the clause holding `token`, climbed on the head and dep arrays (no Token per step)."""
+    doc = token.doc
+    heads, deps = doc_heads(doc), doc_array(doc, "DEP")
+    i = token.i
+    while deps[i] not in CLAUSE_HEAD_DEP_IDS and heads[i] != i:
+        i = heads[i]
+    return doc_tokens(doc)[i]
 
 
 def _bound_heads(token: Token) -> set[int]:
@@ -748,10 +753,9 @@ def _with_definite_det(doc: Doc) -> set[int]:
 
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
     """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
-    pos, lower = doc.to_array("POS"), doc.to_array("LOWER")
-    pronouns = numpy.array(sorted(PRONOUN_IDS), dtype=lower.dtype)
-    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, pronouns))
-    return set(found.tolist()) | set(starts)
+    pos, lower = doc_array(doc, "POS"), doc_array(doc, "LOWER")
+    found = {i for i, (tag, word) in enumerate(zip(pos, lower, strict=True)) if tag == NOUN or word in PRONOUN_IDS}
+    return found | set(starts)
 
 
 def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:

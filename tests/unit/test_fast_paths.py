@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from stream.nlp.coref import DEFINITE_DETS, _quoted, _sentence_index, _with_definite_det
+from stream.nlp.coref import (
+    DEFINITE_DETS,
+    PRONOUN_IDS,
+    _clause_head,
+    _mention_candidates,
+    _quoted,
+    _sentence_index,
+    _with_definite_det,
+)
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
@@ -96,3 +104,16 @@ def test_definite_determiners_match_the_children(doc):
     expected = {t.i for t in doc if any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in t.children)}
     assert _with_definite_det(doc) == expected
     assert expected
+
+
+def test_clause_heads_match_a_walk_over_the_tokens(doc):
+    for token in doc:
+        head = token
+        while head.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and head.head.i != head.i:
+            head = head.head
+        assert _clause_head(token).i == head.i
+
+
+def test_mention_candidates_are_nouns_pronouns_and_name_starts(doc):
+    expected = {t.i for t in doc if t.pos_ == "NOUN" or t.lower in PRONOUN_IDS} | {0}
+    assert _mention_candidates(doc, [0]) == expected
