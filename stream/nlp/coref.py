@@ -53,7 +53,7 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_array, doc_ents, doc_heads, doc_text, doc_tokens, doc_words, tokens_text
+from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -67,7 +67,6 @@ OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
 DET = get_string_id("det")
-CLAUSE_HEAD_DEP_IDS = frozenset(get_string_id(dep) for dep in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj"))
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
@@ -228,10 +227,10 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
     or that are the subject of a speech verb ("Na'moks said")."""
     found = []
-    pos, ent_types = doc_array(doc, "POS"), doc_array(doc, "ENT_TYPE")
+    pos = doc_array(doc, "POS")
     i = 0
     while i < len(tokens):
-        if pos[i] != PROPN or ent_types[i]:  # from the arrays: no Token object for most words
+        if pos[i] != PROPN or tokens[i].ent_type:  # the POS array first: most words are no proper noun
             i += 1
             continue
         token = tokens[i]
@@ -558,13 +557,9 @@ def _compatible(entity: ArticleEntity, word: str) -> bool:
 
 
 def _clause_head(token: Token) -> Token:
-    """The head of the clause holding `token`, climbed on the head and dep arrays (no Token per step)."""
-    doc = token.doc
-    heads, deps = doc_heads(doc), doc_array(doc, "DEP")
-    i = token.i
-    while deps[i] not in CLAUSE_HEAD_DEP_IDS and heads[i] != i:
-        i = heads[i]
-    return doc_tokens(doc)[i]
+    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _bound_heads(token: Token) -> set[int]:
@@ -746,9 +741,10 @@ def _is_description(token: Token) -> bool:
 
 
 def _with_definite_det(doc: Doc) -> set[int]:
-    """Tokens with a "the", "this" or "that" determiner among their children (read from arrays)."""
-    heads, deps, lowers = doc_heads(doc), doc_array(doc, "DEP"), doc_array(doc, "LOWER")
-    return {heads[i] for i, word in enumerate(lowers) if word in DEFINITE_DET_IDS and deps[i] == DET and heads[i] != i}
+    """Tokens with a "the", "this" or "that" determiner among their children (the words from an array)."""
+    tokens = doc_tokens(doc)
+    dets = [tokens[i] for i, word in enumerate(doc_array(doc, "LOWER")) if word in DEFINITE_DET_IDS]
+    return {t.head.i for t in dets if t.dep == DET and t.head.i != t.i}
 
 
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:

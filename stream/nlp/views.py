@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy
 from spacy.tokens import Doc, Span, Token
 
 
@@ -29,6 +28,11 @@ class _Views:
 
 
 _last = _Views()
+# Word id -> text for the words of recent docs: a dict lookup costs less than the
+# StringStore's, and an article's words mostly come up in earlier ones. Cleared when it
+# grows past the limit, so a long-running worker's memory stays flat.
+_word_texts: dict[int, str] = {}
+MAX_CACHED_WORDS = 200_000
 
 
 def _views(doc: Doc) -> _Views:
@@ -47,16 +51,6 @@ def doc_array(doc: Doc, attr: str) -> list[int]:
     return found
 
 
-def doc_heads(doc: Doc) -> list[int]:
-    """The index of every token's head (a root is its own head), from the HEAD array."""
-    arrays = _views(doc).arrays
-    found = arrays.get("head index")
-    if found is None:
-        offsets = doc.to_array("HEAD").view(numpy.int64)  # offsets to the head, stored unsigned
-        found = arrays["head index"] = (offsets + numpy.arange(len(offsets))).tolist()
-    return found
-
-
 def doc_tokens(doc: Doc) -> list[Token]:
     """list(doc): one Token object per position, built once per doc (each doc[i] makes a new one)."""
     views = _views(doc)
@@ -69,8 +63,12 @@ def doc_words(doc: Doc) -> list[str]:
     """The text of every token, read from the word ids (no Token objects)."""
     views = _views(doc)
     if views.words is None:
+        ids = doc_array(doc, "ORTH")
+        if len(_word_texts) > MAX_CACHED_WORDS:
+            _word_texts.clear()
         strings = doc.vocab.strings
-        views.words = [strings[word] for word in doc_array(doc, "ORTH")]
+        _word_texts.update((word, strings[word]) for word in set(ids).difference(_word_texts))
+        views.words = [_word_texts[word] for word in ids]
     return views.words
 
 

@@ -7,7 +7,6 @@ import pytest
 from stream.nlp.coref import (
     DEFINITE_DETS,
     PRONOUN_IDS,
-    _clause_head,
     _mention_candidates,
     _quoted,
     _sentence_index,
@@ -16,7 +15,7 @@ from stream.nlp.coref import (
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_array, doc_ents, doc_heads, doc_text, doc_tokens, doc_words, span_text, tokens_text
+from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -96,22 +95,10 @@ def test_texts_cut_from_the_doc_text_match_span_text(doc):
         assert span_text(ent) == ent.text
 
 
-def test_head_indices_match_the_tokens(doc):
-    assert doc_heads(doc) == [t.head.i for t in doc]
-
-
 def test_definite_determiners_match_the_children(doc):
     expected = {t.i for t in doc if any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in t.children)}
     assert _with_definite_det(doc) == expected
     assert expected
-
-
-def test_clause_heads_match_a_walk_over_the_tokens(doc):
-    for token in doc:
-        head = token
-        while head.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and head.head.i != head.i:
-            head = head.head
-        assert _clause_head(token).i == head.i
 
 
 def test_mention_candidates_are_nouns_pronouns_and_name_starts(doc):

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
 from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
-from stream.nlp.views import doc_text, doc_tokens
+from stream.nlp.views import doc_array, doc_text, doc_tokens
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
 LINE_BREAK = re.compile("\n")
@@ -88,7 +88,7 @@ def build_layout(doc: Doc) -> Layout:
     text = doc_text(doc)
     regions = join_paragraph_runs(text, find_quoted_regions(text))
     starts = [r.start for r in regions]
-    token_starts = doc.to_array("IDX").tolist()  # not a Token object per word
+    token_starts = doc_array(doc, "IDX")  # not a Token object per word
     breaks = [match.start() for match in LINE_BREAK.finditer(text)]
     token_regions = _token_regions(token_starts, regions)
     return Layout(doc, text, regions, starts, token_regions, token_starts, breaks, doc_tokens(doc))
