@@ -298,7 +298,10 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
 
 def _split_roles(span: Span) -> list[Span]:
     """An actor and the role the model tagged as one name, two people: "Bea Binene as George"."""
-    cut = next((t.i for t in span[1:-1] if t.text == "as"), None) if span.label_ == "PERSON" else None
+    if span.label_ != "PERSON":
+        return [span]
+    inner = doc_words(span.doc)[span.start + 1 : span.end - 1]  # the words inside, without Token objects
+    cut = next((span.start + 1 + k for k, word in enumerate(inner) if word == "as"), None)
     if cut is None:
         return [span]
     return [Span(span.doc, span.start, cut, label="PERSON"), Span(span.doc, cut + 1, span.end, label="PERSON")]
@@ -311,7 +314,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts = Counter(doc_array(doc, "ORTH"))  # word ids: no Token objects
+    counts: Counter[int] | None = None  # word ids, counted when a name needs them
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
@@ -336,6 +339,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
                 parts = text.split()
+                counts = Counter(doc_array(doc, "ORTH")) if counts is None else counts  # no Token objects
                 label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
             names.append(_Name(start, span.end, text, label, title))
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name

@@ -17,7 +17,7 @@ from stream.nlp.lexicon import (
     SPEECH_VERBS,
     UNREALISING_VERBS,
 )
-from stream.nlp.views import doc_tokens
+from stream.nlp.views import doc_tokens, doc_words
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
@@ -110,8 +110,8 @@ def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> T
 
 
 def _crosses_line(doc: Doc, a: int, b: int) -> bool:
-    tokens = doc_tokens(doc)
-    return any("\n" in tokens[k].text for k in range(min(a, b), max(a, b)))
+    words = doc_words(doc)
+    return any("\n" in words[k] for k in range(min(a, b), max(a, b)))
 
 
 def _own_subject(verb: Token) -> Token | None:
