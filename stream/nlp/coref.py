@@ -53,7 +53,7 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
+from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG or GPE ("Amanda Nunes", "Nunes"): a mention that
@@ -66,11 +66,14 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
+DEFINITE_DET_ARRAY = numpy.array(sorted(DEFINITE_DET_IDS), dtype=numpy.uint64)
 DET = get_string_id("det")
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
+QUOTE_MARKS = QUOTE_TOGGLES | {"“", "”"}
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
+PRONOUN_ARRAY = numpy.array(sorted(PRONOUN_IDS), dtype=numpy.uint64)
 NOT_DESCRIPTION_DEPS = TITLE_DEPS | {"appos", "attr"}
 # Pronouns weigh the mentions of this many sentences back before taking any earlier one.
 NEAR_SENTENCES = 3
@@ -186,7 +189,7 @@ class _Seen:
 
 def _sentence_index(doc: Doc) -> list[int]:
     """The sentence number of every token, read from an array (no Token objects)."""
-    starts = doc.to_array("SENT_START") == 1
+    starts = doc_column(doc, "SENT_START") == 1
     starts[:1] = False
     index: list[int] = numpy.cumsum(starts).tolist()
     return index
@@ -207,7 +210,7 @@ def _quoted(doc: Doc) -> list[bool]:
     Read from the shared list of token texts: only the marks and line breaks are looked at.
     """
     words = doc_words(doc)
-    marks = {w for w in set(words) if _quote_effect(w) is not None or w in QUOTE_TOGGLES}
+    marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
     for i in [i for i, word in enumerate(words) if word in marks]:
@@ -747,15 +750,16 @@ def _is_description(token: Token) -> bool:
 def _with_definite_det(doc: Doc) -> set[int]:
     """Tokens with a "the", "this" or "that" determiner among their children (the words from an array)."""
     tokens = doc_tokens(doc)
-    dets = [tokens[i] for i, word in enumerate(doc_array(doc, "LOWER")) if word in DEFINITE_DET_IDS]
+    found = numpy.flatnonzero(numpy.isin(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
+    dets = [tokens[i] for i in found]
     return {t.head.i for t in dets if t.dep == DET and t.head.i != t.i}
 
 
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
     """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
-    pos, lower = doc_array(doc, "POS"), doc_array(doc, "LOWER")
-    found = {i for i, (tag, word) in enumerate(zip(pos, lower, strict=True)) if tag == NOUN or word in PRONOUN_IDS}
-    return found | set(starts)
+    pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
+    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, PRONOUN_ARRAY))
+    return set(found.tolist()) | set(starts)
 
 
 def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:

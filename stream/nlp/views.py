@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.tokens import Doc, Span, Token
 
 
@@ -24,6 +25,7 @@ class _Views:
     ents: tuple[Span, ...] | None = None
     tokens: list[Token] | None = None
     words: list[str] | None = None
+    columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -38,16 +40,25 @@ MAX_CACHED_WORDS = 200_000
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
         _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
-        _last.arrays = {}
+        _last.columns, _last.arrays = {}, {}
     return _last
 
 
+def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
+    """doc.to_array(attr), read once per doc: for a test over every token at once."""
+    columns = _views(doc).columns
+    found = columns.get(attr)
+    if found is None:
+        found = columns[attr] = doc.to_array(attr)
+    return found
+
+
 def doc_array(doc: Doc, attr: str) -> list[int]:
-    """doc.to_array(attr) as a list of ints, one per token, built once per doc."""
+    """doc.to_array(attr) as a list of ints, one per token, built once per doc: to index token by token."""
     arrays = _views(doc).arrays
     found = arrays.get(attr)
     if found is None:
-        found = arrays[attr] = doc.to_array(attr).tolist()
+        found = arrays[attr] = doc_column(doc, attr).tolist()
     return found
 
 

@@ -15,7 +15,7 @@ from stream.nlp.coref import (
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_array, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
+from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -104,3 +104,8 @@ def test_definite_determiners_match_the_children(doc):
 def test_mention_candidates_are_nouns_pronouns_and_name_starts(doc):
     expected = {t.i for t in doc if t.pos_ == "NOUN" or t.lower in PRONOUN_IDS} | {0}
     assert _mention_candidates(doc, [0]) == expected
+
+
+def test_columns_are_the_arrays_read_once(doc):
+    assert doc_column(doc, "POS").tolist() == doc_array(doc, "POS") == [t.pos for t in doc]
+    assert doc_column(doc, "LOWER") is doc_column(doc, "LOWER")

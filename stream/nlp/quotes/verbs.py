@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy
 from spacy.strings import get_string_id
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
@@ -30,7 +31,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
-from stream.nlp.views import doc_array, doc_tokens
+from stream.nlp.views import doc_column, doc_tokens
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -252,8 +253,9 @@ ACCORDING = get_string_id("according")
 def _verbs_and_according(doc: Doc) -> list[int]:
     """Indices of the only tokens a verb rule can match: verbs and "according" (read from
     arrays, without a Token object for every word)."""
-    pos, lower = doc_array(doc, "POS"), doc_array(doc, "LOWER")
-    return [i for i, (tag, word) in enumerate(zip(pos, lower, strict=True)) if tag in (VERB, AUX) or word == ACCORDING]
+    pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
+    found: list[int] = numpy.flatnonzero((pos == VERB) | (pos == AUX) | (lower == ACCORDING)).tolist()
+    return found
 
 
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
