@@ -727,12 +727,12 @@ def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleE
             if entity.label == "ORG" or (head == "government" and entity.label == "GPE"):
                 return item.entity
         return None
-    best, words = None, None
+    best, words, lower = None, None, token.lower_
     for number, entity in enumerate(entities):
-        if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
+        if entity.label != "PERSON" or not (lower in entity.titles or head in entity.titles):
             continue
         if words is None:  # the description's words, walked once a title fits
-            words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {token.lower_}
+            words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {lower}
         if not words - {"former", "new"} <= entity.titles | {"former", "new"}:
             continue
         last = max((item.token for item in seen if item.entity == number), default=-1)
