@@ -361,8 +361,10 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
-    for i, word in enumerate(doc_words(doc)):
-        if not word[:1].isupper() or i in covered:  # from the word list: no Token object for most words
+    words = doc_words(doc)
+    capitalised = {word for word in set(words) if word[:1].isupper()}  # each distinct word tested once
+    for i, word in enumerate(words):
+        if word not in capitalised or i in covered:  # from the word list: no Token object for most words
             continue
         token = tokens[i]
         if token.is_lower:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from stream.models import Act
@@ -33,7 +34,7 @@ def lemma(token: Token) -> str:
 
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    return token.pos_ in ("VERB", "AUX") and lemma(token) in REPORTING_VERBS
+    return token.pos in (VERB, AUX) and lemma(token) in REPORTING_VERBS  # ids: no string for most words
 
 
 def act_of(verb: Token, *, subject: Token | None = None) -> Act:
