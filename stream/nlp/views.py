@@ -34,7 +34,7 @@ _last = _Views()
 # StringStore's, and an article's words mostly come up in earlier ones. Cleared when it
 # grows past the limit, so a long-running worker's memory stays flat.
 _word_texts: dict[int, str] = {}
-MAX_CACHED_WORDS = 200_000
+MAX_CACHED_WORDS = 50_000
 
 
 def _views(doc: Doc) -> _Views:
