@@ -58,7 +58,7 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_ents, doc_text
+from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG, GPE or NORP ("Amanda Nunes", "Nunes", "Schuh"): a mention
@@ -80,10 +80,15 @@ OBJECT_BEFORE_SUBJECT = {"poss": 2}
 # Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
 CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
+DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
+DEFINITE_DET_ARRAY = numpy.array(sorted(DEFINITE_DET_IDS), dtype=numpy.uint64)
+DET = get_string_id("det")
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 QUOTE_TOGGLES = frozenset({'"', "''", "``"})
+QUOTE_MARKS = QUOTE_TOGGLES | {"“", "”"}
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
+PRONOUN_ARRAY = numpy.array(sorted(PRONOUN_IDS), dtype=numpy.uint64)
 NOT_DESCRIPTION_DEPS = TITLE_DEPS | {"appos", "attr"}
 # Pronouns weigh the mentions of this many sentences back before taking any earlier one.
 NEAR_SENTENCES = 3
@@ -199,7 +204,7 @@ class _Seen:
 
 def _sentence_index(doc: Doc) -> list[int]:
     """The sentence number of every token, read from an array (no Token objects)."""
-    starts = doc.to_array("SENT_START") == 1
+    starts = doc_column(doc, "SENT_START") == 1
     starts[:1] = False
     index: list[int] = numpy.cumsum(starts).tolist()
     return index
@@ -217,17 +222,15 @@ def _quote_effect(text: str) -> bool | None:
 def _quoted(doc: Doc) -> list[bool]:
     """True for tokens between quotation marks (a paragraph break closes any open quote).
 
-    Read from the array of word ids: only the marks and line breaks are looked at.
+    Read from the shared list of token texts: only the marks and line breaks are looked at.
     """
-    words = doc.to_array("ORTH")
-    strings = doc.vocab.strings
-    marks = [w for w in set(words.tolist()) if _quote_effect(strings[w]) is not None or strings[w] in QUOTE_TOGGLES]
+    words = doc_words(doc)
+    marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    for i in numpy.flatnonzero(numpy.isin(words, numpy.array(marks, dtype=words.dtype))).tolist():
+    for i in [i for i, word in enumerate(words) if word in marks]:
         flags[done:i] = [inside] * (i - done)
-        text = strings[int(words[i])]
-        effect = _quote_effect(text)
+        effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
         flags[i], done = inside, i + 1
     flags[done:] = [inside] * (len(words) - done)
@@ -242,12 +245,14 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
     or that are the subject of a speech verb ("Na'moks said")."""
     found = []
+    pos = doc_array(doc, "POS")
     i = 0
     while i < len(tokens):
-        token = tokens[i]
-        if token.pos != PROPN or token.ent_type:  # integer ids: the cheap test first
+        if pos[i] != PROPN or tokens[i].ent_type:  # the POS array first: most words are no proper noun
             i += 1
-        elif first_name_gender(token.text) is not None:
+            continue
+        token = tokens[i]
+        if first_name_gender(token.text) is not None:
             end = i + 1
             while end < len(tokens) and tokens[end].pos_ == "PROPN" and not tokens[end].ent_type_:
                 if not tokens[end].text[:1].isupper():
@@ -332,7 +337,10 @@ def _merge_adjacent_people(spans: list[Span]) -> list[Span]:
 
 def _split_roles(span: Span) -> list[Span]:
     """An actor and the role the model tagged as one name, two people: "Bea Binene as George"."""
-    cut = next((t.i for t in span[1:-1] if t.text == "as"), None) if span.label_ == "PERSON" else None
+    if span.label_ != "PERSON":
+        return [span]
+    inner = doc_words(span.doc)[span.start + 1 : span.end - 1]  # the words inside, without Token objects
+    cut = next((span.start + 1 + k for k, word in enumerate(inner) if word == "as"), None)
     if cut is None:
         return [span]
     return [Span(span.doc, span.start, cut, label="PERSON"), Span(span.doc, cut + 1, span.end, label="PERSON")]
@@ -346,22 +354,22 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts = Counter(doc.to_array("ORTH").tolist())  # word ids: no Token objects
+    counts: Counter[int] | None = None  # word ids, counted when a name needs them
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
-        while start < span.end and (doc[start].is_punct or doc[start].tag_ == "POS"):
+        while start < span.end and (tokens[start].is_punct or tokens[start].tag_ == "POS"):
             start += 1
         # "Hereditary Chief Na'moks said", tagged ORG: a titled speaker is a person
         titled_speaker = span.label_ in RELABELLED_AS_PERSON and _speaks(span.root) and span.root.pos_ == "PROPN"
         if span.label_ == "PERSON" or titled_speaker:
-            words = [t for t in doc[start : span.end] if not t.is_punct]
+            words = [t for t in tokens[start : span.end] if not t.is_punct]
             cut = split_title([t.text for t in words]) if words else 0
             if cut and any(t.text[:1].isupper() for t in words[:cut]):
-                title = doc[span.start : words[cut - 1].i + 1].text
+                title = tokens_text(doc, span.start, words[cut - 1].i + 1)
                 start = words[cut].i
                 span = Span(doc, span.start, span.end, label="PERSON")
-        text = name_text(doc[start : span.end].text)
+        text = name_text(tokens_text(doc, start, span.end))
         last = text.split()[-1].lower().strip(".") if text else ""
         if span.label_ == "PERSON" and is_title(last):
             if first_name_gender(text.split()[0]) is None:
@@ -371,6 +379,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
                 parts = text.split()
+                counts = Counter(doc_array(doc, "ORTH")) if counts is None else counts  # no Token objects
                 label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
             names.append(_Name(start, span.end, text, label, title))
     model_labels = [(name_text(span.text), span.label_) for span in tagged]
@@ -378,7 +387,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
-    return sorted(names + _untagged_surnames(tokens, names), key=lambda n: n.start)
+    return sorted(names + _untagged_surnames(doc, tokens, names), key=lambda n: n.start)
 
 
 def _majority_labels(
@@ -408,7 +417,7 @@ def _majority_labels(
     ]
 
 
-def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
+def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> list[_Name]:
     """Lone words the model did not tag that are a person's name or part of one ("Nunes said";
     "Watts studied" where "Watts" was tagged elsewhere), an organisation's initials ("EDC"),
     or an organisation's one-word name, tagged elsewhere ("by TransLink. The agency ...")."""
@@ -418,8 +427,13 @@ def _untagged_surnames(tokens: list[Token], names: list[_Name]) -> list[_Name]:
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
     covered = {i for n in names for i in range(n.start, n.end)}
     found = []
-    for token in tokens:
-        if token.is_lower or token.i in covered or not token.text[:1].isupper():
+    words = doc_words(doc)
+    capitalised = {word for word in set(words) if word[:1].isupper()}  # each distinct word tested once
+    for i, word in enumerate(words):
+        if word not in capitalised or i in covered:  # from the word list: no Token object for most words
+            continue
+        token = tokens[i]
+        if token.is_lower:
             continue
         text = name_text(token.text)
         wordlike = token.pos_ in ("PROPN", "NOUN") or text != token.text  # "Traeger\u200b" parses as PUNCT
@@ -889,16 +903,17 @@ def _pronoun_word(token: Token) -> str | None:
 def _description_entity(token: Token, seen: list[_Seen], entities: list[ArticleEntity]) -> int | None:
     """The entity a definite description ("the prime minister", "the company") refers to."""
     head = token.lemma_.lower()
-    words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {token.lower_}
     if head in ORGANISATION_NOUNS:
         if any(c.dep_ in TITLE_DEPS for c in token.children):
             return None  # "the Canadian government", "the security firm": not the last one named
         fits = [item for item in seen if _is_organisation(entities[item.entity], head)]
         return _organisation_in_focus(token, fits)
-    best = None
+    best, words, lower = None, None, token.lower_
     for number, entity in enumerate(entities):
-        if entity.label != "PERSON" or not (token.lower_ in entity.titles or head in entity.titles):
+        if entity.label != "PERSON" or not (lower in entity.titles or head in entity.titles):
             continue
+        if words is None:  # the description's words, walked once a title fits
+            words = _words([t for t in token.subtree if t.i <= token.i and t.dep_ in TITLE_DEPS]) | {lower}
         if not words - {"former", "new"} <= entity.titles | {"former", "new"}:
             continue
         last = max((item.token for item in seen if item.entity == number), default=-1)
@@ -933,11 +948,18 @@ def _is_description(token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
 
 
+def _with_definite_det(doc: Doc) -> set[int]:
+    """Tokens with a "the", "this" or "that" determiner among their children (the words from an array)."""
+    tokens = doc_tokens(doc)
+    found = numpy.flatnonzero(numpy.isin(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
+    dets = [tokens[i] for i in found]
+    return {t.head.i for t in dets if t.dep == DET and t.head.i != t.i}
+
+
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
     """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
-    pos, lower = doc.to_array("POS"), doc.to_array("LOWER")
-    pronouns = numpy.array(sorted(PRONOUN_IDS), dtype=lower.dtype)
-    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, pronouns))
+    pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
+    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, PRONOUN_ARRAY))
     return set(found.tolist()) | set(starts)
 
 
@@ -946,9 +968,9 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
 
     `people` are spans known to name people (GAP's candidate names), taken over the model's.
     """
-    tokens = list(doc)  # one Token object per position, not one per doc[i]
+    tokens = doc_tokens(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
-    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(doc[n.start : n.end].root))
+    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(Span(doc, n.start, n.end).root))
     entities, owners = _group(names, spouses, _first_seen(doc, names))
     owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
@@ -956,12 +978,13 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     quoted = _quoted(doc)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
     # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
-    roots = {name.start: doc[name.start : name.end].root for name in names}
+    roots = {name.start: Span(doc, name.start, name.end).root for name in names}  # Span(): no slice parsing
     ahead = {roots[name.start].i: owner for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
     candidates = _mention_candidates(doc, starts)
+    definite = _with_definite_det(doc)  # most nouns have no "the": no walk over their children
     i = 0
     while i < len(tokens):
         if i not in candidates:  # no name, pronoun or noun: nothing to link
@@ -994,7 +1017,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             gendered = word in PERSON_PRONOUNS_F or word in PERSON_PRONOUNS_M
             if entity is not None and gendered and entities[entity].gender is None:
                 entities[entity].gender = "f" if word in PERSON_PRONOUNS_F else "m"
-        elif _is_description(token):
+        elif i in definite and _is_description(token):
             kind, appos_of = "description", None
             entity = _description_entity(token, seen, entities)
         if entity is not None:

@@ -39,7 +39,7 @@ from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import Gazetteer, Place, load_gazetteer
 from stream.nlp.names import NameTable, build_name_table, clean_name
 from stream.nlp.results import team_names
-from stream.nlp.views import doc_ents, doc_text
+from stream.nlp.views import doc_ents, doc_text, doc_tokens, span_text
 
 # Labels a newsroom tags with; numbers, ordinals and percentages are noise here.
 DEFAULT_LABELS = frozenset(
@@ -158,7 +158,7 @@ def group_mentions(
     table = build_name_table(doc)
     defined = defined_acronyms(text)
     ents = doc_ents(doc)
-    alone = {ent.text for ent in ents if ent.label_ == "PERSON" and len(ent) == 1}
+    alone = {span_text(ent) for ent in ents if ent.label_ == "PERSON" and len(ent) == 1}
     orgs = org_short_forms(ents, first_names=alone)
     groups: dict[str, list[Mention]] = {}
     names: dict[str, str] = {}
@@ -179,9 +179,10 @@ def group_mentions(
         label, repaired = repair_label(ent, table=table, gazetteer=gazetteer, orgs=orgs, first_names=alone)
         if label not in labels:
             continue
-        name = canonical_name(ent.text, label=label, table=table, orgs=orgs, defined=defined)
+        text = span_text(ent)
+        name = canonical_name(text, label=label, table=table, orgs=orgs, defined=defined)
         if name and any(ch.isalnum() for ch in name):
-            _add(groups, names, name, Mention(Span(ent.text, ent.start_char, ent.end_char), label, repaired))
+            _add(groups, names, name, Mention(Span(text, ent.start_char, ent.end_char), label, repaired))
     return groups, names
 
 
@@ -248,7 +249,7 @@ def mention_spans(doc: Doc, ents: Iterable[SpacySpan]) -> list[SpacySpan]:
 
 def _parts(ent: SpacySpan) -> list[tuple[int, int]]:
     """Token ranges of a mention cut at a spaced dash, and a place's or facility's at a comma."""
-    text = ent.text
+    text = span_text(ent)
     if ent.label_ not in NAME_LABELS or not (" - " in text or " — " in text or " – " in text or "," in text):
         return [(ent.start, ent.end)]  # most mentions: no token walk
     cuts = [
@@ -262,13 +263,14 @@ def _parts(ent: SpacySpan) -> list[tuple[int, int]]:
 
 
 def _trim(doc: Doc, start: int, end: int, *, label: str) -> tuple[int, int]:
+    tokens = doc_tokens(doc)
     while start < end:
-        first = doc[start]
+        first = tokens[start]
         if not (first.is_space or first.is_punct or first.lower_ == "the"):
             break
         start += 1
     while start < end:
-        last = doc[end - 1]
+        last = tokens[end - 1]
         if not (
             last.is_space or last.text in TRAILING_PUNCT or (label in NAME_LABELS and end - 1 > start and last.like_num)
         ):
@@ -282,7 +284,7 @@ def org_short_forms(ents: Iterable[SpacySpan], *, first_names: Collection[str] =
     "Rijnmond" for "SC Rijnmond". A short form two organisations share is left out."""
     forms: dict[str, set[str]] = {}
     for ent in ents:
-        name = _clean(ent.text)
+        name = _clean(span_text(ent))
         words = name.split()
         if len(words) < 2 or not (ent.label_ == "ORG" or has_org_evidence(words)):
             continue
@@ -315,7 +317,7 @@ def repair_label(
     label = ent.label_
     if label not in REPAIRABLE_LABELS:
         return label, False
-    text = _clean(ent.text)
+    text = _clean(span_text(ent))
     words = text.split()
     place = gazetteer.lookup(text)
     country = place is not None and place.kind in ("country", "continent")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from stream.nlp.views import doc_ents
+from stream.nlp.views import doc_ents, span_text
 
 HONORIFICS = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame rev rev. sen sen. rep rep. gov gov.".split()
@@ -78,7 +78,7 @@ def build_name_table(doc: Doc) -> NameTable:
     for ent in doc_ents(doc):
         if ent.label_ != "PERSON":
             continue
-        name = clean_name(ent.text)
+        name = clean_name(span_text(ent))
         key = _surname_key(name)
         if not key or not any(ch.isalpha() for ch in key):
             continue

@@ -21,6 +21,7 @@ from stream.nlp.lexicon import (
     ORGANISATION_NOUNS,
     STATEMENT_NOUNS,
 )
+from stream.nlp.views import span_text
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -222,8 +223,8 @@ def _is_section_label(span: Span) -> bool:
 
 def resolve_speaker(doc: Doc, first: int, last: int, *, coref: Coref) -> Speaker:
     """Build the Speaker for tokens first..last (inclusive) of `doc`, resolved through `coref`."""
-    span = doc[first : last + 1]
-    base = Speaker(text=span.text, start=doc[first].idx, end=doc[last].idx + len(doc[last].text))
+    span = Span(doc, first, last + 1)
+    base = Speaker(text=span_text(span), start=span.start_char, end=span.end_char)
     root = span.root
     if _is_section_label(span):
         return base

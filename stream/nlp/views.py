@@ -1,17 +1,21 @@
 """Whole-article views of a parsed doc, built once and shared by entities, coref and quotes.
 
-Doc.text and Doc.ents make a Token or Span object for every word or entity on each call;
-the extractors would otherwise build them several times per article. The views of the
-last doc asked about are kept here, not in the doc: entity spans kept in
+Doc.text and Doc.ents make a Token or Span object for every word or entity on each call,
+and `doc[i]` makes a new Token each time; the extractors would otherwise build them many
+times per article. The views read what the rules need once, from spaCy's arrays where
+they can (`doc.to_array`, no Token objects), as plain Python lists indexed by token.
+
+The views of the last doc asked about are kept here, not in the doc: entity spans kept in
 `doc.user_data` would make a reference cycle, and each doc, with its arrays, would
 then wait for the cyclic garbage collector (a worker's memory grew by hundreds of MiB).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+import numpy
+from spacy.tokens import Doc, Span, Token
 
 
 @dataclass(slots=True)
@@ -19,23 +23,86 @@ class _Views:
     doc: Doc | None = None
     text: str | None = None
     ents: tuple[Span, ...] | None = None
+    tokens: list[Token] | None = None
+    words: list[str] | None = None
+    columns: dict[str, numpy.ndarray] = field(default_factory=dict)
+    arrays: dict[str, list[int]] = field(default_factory=dict)
 
 
 _last = _Views()
+# Word id -> text for the words of recent docs: a dict lookup costs less than the
+# StringStore's, and an article's words mostly come up in earlier ones. Cleared when it
+# grows past the limit, so a long-running worker's memory stays flat.
+_word_texts: dict[int, str] = {}
+MAX_CACHED_WORDS = 50_000
 
 
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
-        _last.doc, _last.text, _last.ents = doc, None, None
+        _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
+        _last.columns, _last.arrays = {}, {}
     return _last
 
 
+def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
+    """doc.to_array(attr), read once per doc: for a test over every token at once."""
+    columns = _views(doc).columns
+    found = columns.get(attr)
+    if found is None:
+        found = columns[attr] = doc.to_array(attr)
+    return found
+
+
+def doc_array(doc: Doc, attr: str) -> list[int]:
+    """doc.to_array(attr) as a list of ints, one per token, built once per doc: to index token by token."""
+    arrays = _views(doc).arrays
+    found = arrays.get(attr)
+    if found is None:
+        found = arrays[attr] = doc_column(doc, attr).tolist()
+    return found
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """list(doc): one Token object per position, built once per doc (each doc[i] makes a new one)."""
+    views = _views(doc)
+    if views.tokens is None:
+        views.tokens = list(doc)
+    return views.tokens
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """The text of every token, read from the word ids (no Token objects)."""
+    views = _views(doc)
+    if views.words is None:
+        ids = doc_array(doc, "ORTH")
+        if len(_word_texts) > MAX_CACHED_WORDS:
+            _word_texts.clear()
+        strings = doc.vocab.strings
+        _word_texts.update((word, strings[word]) for word in set(ids).difference(_word_texts))
+        views.words = [_word_texts[word] for word in ids]
+    return views.words
+
+
 def doc_text(doc: Doc) -> str:
-    """doc.text, built once per doc."""
+    """doc.text, built once per doc from the token texts and their trailing spaces."""
     views = _views(doc)
     if views.text is None:
-        views.text = doc.text
+        words, spaces = doc_words(doc), doc_array(doc, "SPACY")
+        views.text = "".join([word + " " if space else word for word, space in zip(words, spaces, strict=True)])
     return views.text
+
+
+def span_text(span: Span) -> str:
+    """span.text, cut from the doc's text (Span.text joins a Token object per word)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def tokens_text(doc: Doc, start: int, end: int) -> str:
+    """doc[start:end].text, cut from the doc's text (no Span or Token objects)."""
+    if start >= end:
+        return ""
+    starts = doc_array(doc, "IDX")
+    return doc_text(doc)[starts[start] : starts[end - 1] + len(doc_words(doc)[end - 1])]
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from stream.nlp.coref import _quoted, _sentence_index
+from stream.nlp.coref import (
+    DEFINITE_DETS,
+    PRONOUN_IDS,
+    _mention_candidates,
+    _quoted,
+    _sentence_index,
+    _with_definite_det,
+)
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_ents, doc_text
+from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -70,3 +77,35 @@ def test_sentence_and_quote_arrays_match_the_tokens(doc):
 def test_shared_entities_are_doc_ents(doc):
     assert doc_ents(doc) == tuple(doc.ents)
     assert doc_ents(doc) is doc_ents(doc)
+
+
+def test_token_views_match_the_tokens(doc):
+    assert doc_words(doc) == [t.text for t in doc]
+    assert [t.i for t in doc_tokens(doc)] == list(range(len(doc)))
+    assert doc_tokens(doc) is doc_tokens(doc)
+    assert doc_array(doc, "IDX") == [t.idx for t in doc]
+    assert doc_array(doc, "ORTH") is doc_array(doc, "ORTH")
+
+
+def test_texts_cut_from_the_doc_text_match_span_text(doc):
+    for start in range(len(doc)):
+        for end in range(start, min(len(doc), start + 6) + 1):
+            assert tokens_text(doc, start, end) == doc[start:end].text
+    for ent in doc.ents:
+        assert span_text(ent) == ent.text
+
+
+def test_definite_determiners_match_the_children(doc):
+    expected = {t.i for t in doc if any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in t.children)}
+    assert _with_definite_det(doc) == expected
+    assert expected
+
+
+def test_mention_candidates_are_nouns_pronouns_and_name_starts(doc):
+    expected = {t.i for t in doc if t.pos_ == "NOUN" or t.lower in PRONOUN_IDS} | {0}
+    assert _mention_candidates(doc, [0]) == expected
+
+
+def test_columns_are_the_arrays_read_once(doc):
+    assert doc_column(doc, "POS").tolist() == doc_array(doc, "POS") == [t.pos for t in doc]
+    assert doc_column(doc, "LOWER") is doc_column(doc, "LOWER")

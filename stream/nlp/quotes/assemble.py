@@ -92,13 +92,13 @@ def _previous_paragraph(text: str, start: int) -> tuple[int, int] | None:
 
 def _people_in(layout: Layout, coref: Coref, begin: int, end: int) -> list[Mention]:
     """Mentions of people between character offsets `begin` and `end`, outside quotation marks."""
-    doc = layout.doc
+    tokens = layout.tokens
     return [
         m
         for m in coref.mentions
-        if begin <= doc[m.start].idx < end
+        if begin <= tokens[m.start].idx < end
         and coref.entities[m.entity].label == "PERSON"
-        and not layout.in_quote(doc[m.end - 1])
+        and not layout.in_quote(tokens[m.end - 1])
     ]
 
 

@@ -51,17 +51,17 @@ MIN_COLON_QUOTE_WORDS = 3
 def headed_name(layout: Layout, colon: Token) -> tuple[int, int] | None:
     """'HEADLINE - Jane Roe and John Doe: "..."', 'More from Roe: "..."': a run of proper
     names between a dash, a line start or "from" and the colon speaks, however long the lead."""
-    doc = layout.doc
+    tokens = layout.tokens
     i = colon.i - 1
-    while i >= 0 and colon.i - i <= MAX_HEADED_NAME_TOKENS and not layout.in_quote(doc[i]):
-        token = doc[i]
+    while i >= 0 and colon.i - i <= MAX_HEADED_NAME_TOKENS and not layout.in_quote(tokens[i]):
+        token = tokens[i]
         if token.pos_ != "PROPN" and not (token.lower_ in NAME_JOINERS and i < colon.i - 1):
             break
         i -= 1
     first = i + 1
-    if first >= colon.i or doc[first].pos_ != "PROPN" or doc[colon.i - 1].pos_ != "PROPN":
+    if first >= colon.i or tokens[first].pos_ != "PROPN" or tokens[colon.i - 1].pos_ != "PROPN":
         return None
-    if i < 0 or "\n" in doc[i].text or doc[i].text in DASHES or doc[i].lower_ == "from":
+    if i < 0 or "\n" in tokens[i].text or tokens[i].text in DASHES or tokens[i].lower_ == "from":
         return first, colon.i - 1
     return None
 
@@ -72,17 +72,17 @@ def colon_attribution(layout: Layout, region: Region, colon: Token) -> Attributi
     A colon before a few quoted words introduces a list or a title ('the films in the
     running: "Roma", "Vice"'), not a statement.
     """
-    doc = layout.doc
+    tokens = layout.tokens
     if colon.i == 0 or len(layout.text[region.start : region.end].split()) < MIN_COLON_QUOTE_WORDS:
         return None
-    name = doc[colon.i - 1]
+    name = tokens[colon.i - 1]
     if name.pos_ not in ("PROPN", "NOUN") or layout.in_quote(name):
         return None
     if name.dep_ == "pobj" and name.head.lower_ not in COLON_SPEAKER_PREPOSITIONS:
         return None  # "Then, after a pause: ...": a circumstance, not a speaker
     first = name.i
-    while first > 0 and doc[first - 1].pos_ in ("PROPN", "DET", "ADJ") and not layout.in_quote(doc[first - 1]):
-        if "\n" in doc[first - 1].text:
+    while first > 0 and tokens[first - 1].pos_ in ("PROPN", "DET", "ADJ") and not layout.in_quote(tokens[first - 1]):
+        if "\n" in tokens[first - 1].text:
             break
         first -= 1
     cue = (colon.idx, colon.idx + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from stream.models import Act
@@ -17,6 +18,7 @@ from stream.nlp.lexicon import (
     SPEECH_VERBS,
     UNREALISING_VERBS,
 )
+from stream.nlp.views import doc_tokens, doc_words
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
@@ -32,7 +34,7 @@ def lemma(token: Token) -> str:
 
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    return token.pos_ in ("VERB", "AUX") and lemma(token) in REPORTING_VERBS
+    return token.pos in (VERB, AUX) and lemma(token) in REPORTING_VERBS  # ids: no string for most words
 
 
 def act_of(verb: Token, *, subject: Token | None = None) -> Act:
@@ -109,7 +111,8 @@ def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> T
 
 
 def _crosses_line(doc: Doc, a: int, b: int) -> bool:
-    return any("\n" in doc[k].text for k in range(min(a, b), max(a, b)))
+    words = doc_words(doc)
+    return any("\n" in words[k] for k in range(min(a, b), max(a, b)))
 
 
 def _own_subject(verb: Token) -> Token | None:
@@ -194,8 +197,9 @@ def cue_end(verb: Token) -> int:
 
 def token_span_offsets(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Character offsets of tokens first..last inclusive, edge punctuation dropped."""
-    while first < last and (doc[first].is_punct or doc[first].is_space):
+    tokens = doc_tokens(doc)
+    while first < last and (tokens[first].is_punct or tokens[first].is_space):
         first += 1
-    while last > first and (doc[last].is_punct or doc[last].is_space):
+    while last > first and (tokens[last].is_punct or tokens[last].is_space):
         last -= 1
-    return doc[first].idx, doc[last].idx + len(doc[last].text)
+    return tokens[first].idx, tokens[last].idx + len(tokens[last].text)

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
 from stream.nlp.quotes.marks import Region, find_quoted_regions, join_paragraph_runs
-from stream.nlp.views import doc_text
+from stream.nlp.views import doc_array, doc_text, doc_tokens
 
 SPEAKER_POS = frozenset({"PROPN", "PRON", "NOUN"})
 LINE_BREAK = re.compile("\n")
@@ -49,6 +49,7 @@ class Layout:
     token_region: list[int]
     token_starts: list[int]
     paragraph_breaks: list[int]
+    tokens: list[Token]  # the doc's shared Token objects: doc[i] would make a new one each time
 
     def paragraph_of(self, offset: int) -> int:
         return bisect.bisect_right(self.paragraph_breaks, offset)
@@ -87,9 +88,10 @@ def build_layout(doc: Doc) -> Layout:
     text = doc_text(doc)
     regions = join_paragraph_runs(text, find_quoted_regions(text))
     starts = [r.start for r in regions]
-    token_starts = doc.to_array("IDX").tolist()  # not a Token object per word
+    token_starts = doc_array(doc, "IDX")  # not a Token object per word
     breaks = [match.start() for match in LINE_BREAK.finditer(text)]
-    return Layout(doc, text, regions, starts, _token_regions(token_starts, regions), token_starts, breaks)
+    token_regions = _token_regions(token_starts, regions)
+    return Layout(doc, text, regions, starts, token_regions, token_starts, breaks, doc_tokens(doc))
 
 
 def _token_regions(token_starts: list[int], regions: list[Region]) -> list[int]:
@@ -116,21 +118,21 @@ def speaker_range(layout: Layout, subject: Token | None, *, cue: Token | None = 
         return None
     if cue is not None and layout.paragraph_of(subject.idx) != layout.paragraph_of(cue.idx):
         return None
-    doc = layout.doc
+    tokens = layout.tokens
     first, last = subject.left_edge.i, subject.right_edge.i
     if cue is not None and first <= cue.i <= last and cue.i != subject.i:
         # "the share of voters saying", "Continued Stone": the cue is not part of the speaker.
         first, last = (cue.i + 1, last) if cue.i < subject.i else (first, cue.i - 1)
     for i in range(subject.i - 1, first - 1, -1):
-        if layout.token_region[i] != -1 or "\n" in doc[i].text:
+        if layout.token_region[i] != -1 or "\n" in tokens[i].text:
             first = i + 1
             break
     for i in range(subject.i + 1, last + 1):
-        if layout.token_region[i] != -1 or "\n" in doc[i].text:
+        if layout.token_region[i] != -1 or "\n" in tokens[i].text:
             last = i - 1
             break
-    while first < last and not is_word(doc[first]):
+    while first < last and not is_word(tokens[first]):
         first += 1
-    while last > first and not is_word(doc[last]):
+    while last > first and not is_word(tokens[last]):
         last -= 1
     return first, last

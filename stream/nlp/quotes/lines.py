@@ -14,7 +14,7 @@ from stream.models import QuoteKind
 from stream.nlp.lexicon import SPEAKING_ENTITIES
 from stream.nlp.quotes.grammar import token_span_offsets
 from stream.nlp.quotes.layout import Attribution, Layout
-from stream.nlp.views import doc_ents
+from stream.nlp.views import doc_ents, doc_tokens
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
@@ -34,10 +34,11 @@ def _line_starts(layout: Layout) -> list[int]:
 def _name_before_colon(layout: Layout, first: int) -> int | None:
     """Index of the colon ending a short, verbless name at token `first`, if any."""
     doc = layout.doc
+    tokens = layout.tokens
     for i in range(first, min(first + MAX_NAME_TOKENS + 1, len(doc))):
-        token = doc[i]
+        token = tokens[i]
         if token.text == ":":
-            return i if i > first and doc[i - 1].pos_ == "PROPN" or i > first and doc[i - 1].is_upper else None
+            return i if i > first and tokens[i - 1].pos_ == "PROPN" or i > first and tokens[i - 1].is_upper else None
         if "\n" in token.text or token.pos_ not in NAME_POS or token.text in ",.;!?":
             return None
     return None
@@ -45,7 +46,8 @@ def _name_before_colon(layout: Layout, first: int) -> int | None:
 
 def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
     """True when the name's last word ends a person or organisation named outside the line."""
-    word = doc[colon - 1].lower_
+    tokens = doc_tokens(doc)
+    word = tokens[colon - 1].lower_
     return any(
         ent.label_ in SPEAKING_ENTITIES and ent.label_ != "GPE" and ent[-1].lower_ == word
         for ent in doc_ents(doc)
@@ -56,16 +58,19 @@ def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
 def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """One attribution per line opened by 'Name:'; content runs to the end of the line."""
     doc = layout.doc
+    tokens = layout.tokens
     out: list[Attribution] = []
     for first in _line_starts(layout):
         colon = _name_before_colon(layout, first)
         if colon is None or colon + 1 >= len(doc):
             continue
         last = colon + 1
-        while last + 1 < len(doc) and "\n" not in doc[last + 1].text:
+        while last + 1 < len(doc) and "\n" not in tokens[last + 1].text:
             last += 1
-        words = sum(1 for i in range(colon + 1, last + 1) if not doc[i].is_punct)
-        if words < MIN_CONTENT_WORDS or layout.in_headline(doc[first].idx) or not _named_elsewhere(doc, first, colon):
+        words = sum(1 for i in range(colon + 1, last + 1) if not tokens[i].is_punct)
+        if words < MIN_CONTENT_WORDS or layout.in_headline(tokens[first].idx):
+            continue
+        if not _named_elsewhere(doc, first, colon):
             continue
         start, end = token_span_offsets(doc, colon + 1, last)
         touched = {layout.token_region[i] for i in range(colon + 1, last + 1)} - {-1}
@@ -73,6 +78,6 @@ def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribu
         inside = sum(r.end - r.start for r in regions)
         kind: QuoteKind = "direct" if regions and inside >= 0.8 * (end - start) else "mixed" if regions else "indirect"
         claimed.update(touched)
-        cue = (doc[colon].idx, doc[colon].idx + 1)
+        cue = (tokens[colon].idx, tokens[colon].idx + 1)
         out.append(Attribution(kind, start, end, cue, (first, colon - 1)))
     return out

@@ -42,14 +42,15 @@ FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
 def _nearby_speaker(layout: Layout, verb: Token, first: int, last: int) -> tuple[int, int] | None:
     """A noun or pronoun between the quote and the verb, or right after the verb."""
     doc = layout.doc
+    tokens = layout.tokens
     for i in range(last, first - 1, -1):
-        if doc[i].pos_ in SPEAKER_POS and not layout.in_quote(doc[i]) and not is_quantity(doc[i]):
-            return speaker_range(layout, doc[i], cue=verb)
+        if tokens[i].pos_ in SPEAKER_POS and not layout.in_quote(tokens[i]) and not is_quantity(tokens[i]):
+            return speaker_range(layout, tokens[i], cue=verb)
     for i in range(verb.i + 1, min(verb.i + 4, len(doc))):
-        if layout.in_quote(doc[i]) or doc[i].is_punct:
+        if layout.in_quote(tokens[i]) or tokens[i].is_punct:
             break
-        if doc[i].pos_ in SPEAKER_POS and not is_quantity(doc[i]):
-            return speaker_range(layout, doc[i], cue=verb)
+        if tokens[i].pos_ in SPEAKER_POS and not is_quantity(tokens[i]):
+            return speaker_range(layout, tokens[i], cue=verb)
     return None
 
 
@@ -104,13 +105,14 @@ MAX_CREDIT_TOKENS = 6
 def _source_credit(layout: Layout, begin: int, para: int) -> tuple[int, int] | None:
     """'"..." [Reuters.]': token range of a bracketed source credit right after a quote."""
     doc = layout.doc
-    if begin >= len(doc) or doc[begin].text != "[" or layout.paragraph_of(doc[begin].idx) != para:
+    tokens = layout.tokens
+    if begin >= len(doc) or tokens[begin].text != "[" or layout.paragraph_of(tokens[begin].idx) != para:
         return None
     for i in range(begin + 1, min(begin + MAX_CREDIT_TOKENS + 1, len(doc))):
-        if doc[i].text == "]":
+        if tokens[i].text == "]":
             names = [t.i for t in doc[begin + 1 : i] if t.pos_ == "PROPN"]
             return (names[0], names[-1]) if names else None
-        if "\n" in doc[i].text or layout.in_quote(doc[i]):
+        if "\n" in tokens[i].text or layout.in_quote(tokens[i]):
             return None
     return None
 
@@ -118,25 +120,27 @@ def _source_credit(layout: Layout, begin: int, para: int) -> tuple[int, int] | N
 def source_credit(layout: Layout, region: Region) -> Attribution | None:
     """'"..." [Reuters.]': a quote credited to its source in brackets, the only attribution."""
     doc = layout.doc
+    tokens = layout.tokens
     begin = layout.first_token_from(region.end)
-    while begin < len(doc) and doc[begin].text in CLOSING_TOKENS:
+    while begin < len(doc) and tokens[begin].text in CLOSING_TOKENS:
         begin += 1
     credit = _source_credit(layout, begin, layout.paragraph_of(region.end))
     if credit is None:
         return None
     first, last = credit
-    cue = (doc[first].idx, doc[last].idx + len(doc[last].text))
+    cue = (tokens[first].idx, tokens[last].idx + len(tokens[last].text))
     return Attribution("direct", region.start, region.end, cue, credit)
 
 
 def cue_after(layout: Layout, region: Region) -> Attribution | None:
     """'"...," Peskov said' and '"...," said Peskov'."""
     doc = layout.doc
+    tokens = layout.tokens
     para = layout.paragraph_of(region.end)
     begin = layout.first_token_from(region.end)
     seen = 0
     for i in range(begin, len(doc)):
-        token = doc[i]
+        token = tokens[i]
         if layout.in_quote(token) or layout.paragraph_of(token.idx) != para:
             return None
         if not is_word(token):
@@ -166,10 +170,10 @@ def _joins_words(token: Token) -> bool:
 def _lead_token(layout: Layout, region: Region) -> Token | None:
     """The last token before the opening mark, marks and spaces skipped."""
     i = layout.first_token_from(region.start) - 1
-    doc = layout.doc
-    while i >= 0 and (doc[i].is_space or doc[i].text in OPENING_TOKENS):
+    tokens = layout.tokens
+    while i >= 0 and (tokens[i].is_space or tokens[i].text in OPENING_TOKENS):
         i -= 1
-    return doc[i] if i >= 0 else None
+    return tokens[i] if i >= 0 else None
 
 
 def cue_before(layout: Layout, region: Region) -> Attribution | None:
@@ -177,7 +181,7 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
     lead = _lead_token(layout, region)
     if lead is None or not (lead.text in (":", ",") or is_reporting_verb(lead)):
         return None
-    doc = layout.doc
+    tokens = layout.tokens
     if lead.text == ":":
         named = headed_name(layout, lead)
         if named is not None:
@@ -188,7 +192,7 @@ def cue_before(layout: Layout, region: Region) -> Attribution | None:
     window = MAX_COLON_SENTENCE_WORDS if lead.text == ":" else ADJACENT_WINDOW
     seen = 0
     for i in range(lead.i, -1, -1):
-        token = doc[i]
+        token = tokens[i]
         if layout.in_quote(token) or layout.paragraph_of(token.idx) != para or token.text in SENTENCE_END:
             break
         if is_reporting_verb(token):
@@ -255,9 +259,11 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
     runs from after that verb to the end of its phrase.
     """
     doc = layout.doc
+    tokens = layout.tokens
     index = layout.region_at(region.start)
     begin, end = layout.first_token_from(region.start), layout.first_token_from(region.end)
-    tops = [doc[i] for i in range(begin, end) if layout.token_region[doc[i].head.i] != index and is_word(doc[i])]
+    inside = tokens[begin:end]
+    tops = [t for t in inside if layout.token_region[t.head.i] != index and is_word(t)]
     if not tops or len({t.head.i for t in tops}) != 1:
         return None
     verb = _speaking_verb(tops[0])
@@ -268,14 +274,14 @@ def embedding_clause(layout: Layout, region: Region) -> Attribution | None:
         # 'Outlets reported the Service had "one conversation"': the clause is what was reported.
         clause, verb = verb, outer
         first, last = clause.left_edge.i, max(clause.right_edge.i, end - 1)
-        while first < last and (doc[first].dep_ == "mark" or not is_word(doc[first])):
+        while first < last and (tokens[first].dep_ == "mark" or not is_word(tokens[first])):
             first += 1
     else:
         first, last = verb.i + 1, _phrase_end(verb, end - 1)
     subject = find_subject(verb, max_hops=5, any_link=True)
     if subject is not None and layout.in_quote(subject):
         subject = None
-    while first <= last and doc[first].dep_ == "prt":
+    while first <= last and tokens[first].dep_ == "prt":
         first += 1
     if first > last:
         return None

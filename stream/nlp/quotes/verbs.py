@@ -31,6 +31,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
+from stream.nlp.views import doc_column, doc_tokens
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -39,11 +40,12 @@ MIN_INDIRECT_WORDS = 3
 def _classify_clause(layout: Layout, first: int, last: int) -> tuple[QuoteKind, int, int, list[int]]:
     """Kind, offsets and touched regions of a content clause over tokens first..last."""
     doc = layout.doc
+    tokens = layout.tokens
     start, end = token_span_offsets(doc, first, last)
     touched = sorted({layout.token_region[i] for i in range(first, last + 1)} - {-1})
     if not touched:
         return "indirect", start, end, []
-    outside = sum(1 for i in range(first, last + 1) if layout.token_region[i] == -1 and is_word(doc[i]))
+    outside = sum(1 for i in range(first, last + 1) if layout.token_region[i] == -1 and is_word(tokens[i]))
     if outside < MIN_MIXED_OUTSIDE_WORDS:
         return "direct", start, end, touched
     regions = [layout.regions[i] for i in touched]
@@ -58,8 +60,8 @@ def _clause_range(verb: Token, clause: Token) -> tuple[int, int]:
             first = verb.i + 1
         else:
             last = verb.i - 1
-    doc = verb.doc
-    while first < last and (doc[first].dep_ == "mark" or not is_word(doc[first])):
+    tokens = doc_tokens(verb.doc)
+    while first < last and (tokens[first].dep_ == "mark" or not is_word(tokens[first])):
         first += 1
     return first, last
 
@@ -251,16 +253,18 @@ ACCORDING = get_string_id("according")
 def _verbs_and_according(doc: Doc) -> list[int]:
     """Indices of the only tokens a verb rule can match: verbs and "according" (read from
     arrays, without a Token object for every word)."""
-    pos, lower = doc.to_array("POS"), doc.to_array("LOWER")
-    return [int(i) for i in numpy.flatnonzero((pos == VERB) | (pos == AUX) | (lower == ACCORDING))]
+    pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
+    found: list[int] = numpy.flatnonzero((pos == VERB) | (pos == AUX) | (lower == ACCORDING)).tolist()
+    return found
 
 
 def verb_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """Attributions from every reporting verb and "according to" outside quotes."""
     out: list[Attribution] = []
     doc = layout.doc
+    tokens = layout.tokens
     for i in _verbs_and_according(doc):
-        token = doc[i]
+        token = tokens[i]
         if layout.in_quote(token):
             continue
         for rule in VERB_RULES:
