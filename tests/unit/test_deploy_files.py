@@ -33,6 +33,8 @@ EXPECTED_ALERTS = {
     "NewswireWorkerDown",
     "NewswireNotReady",
     "NewswireProduceErrors",
+    "NewswireStalled",
+    "NewswireInputRewound",
 }
 
 # Series Prometheus itself attaches to every target.
