@@ -15,7 +15,7 @@ back to it. What was already done is done again (same event ids: at-least-once).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import faust
@@ -31,7 +31,7 @@ def skipped_heads(
     acked: Mapping[Any, Sequence[int]],
     committed: Mapping[Any, int | None],
     in_flight: Iterable[tuple[Any, int]],
-    covered: Mapping[Any, Iterable[int]] | None = None,
+    covered: Mapping[Any, Collection[int]] | None = None,
 ) -> dict[Any, int]:
     """Partitions whose next offset to commit lies below acknowledged offsets and is neither
     acknowledged, in flight, nor a known gap in the log (`covered`); each with that offset."""
@@ -41,29 +41,38 @@ def skipped_heads(
     heads = {}
     for tp, offsets in acked.items():
         head = committed.get(tp)
-        if head is None or not offsets or head in offsets:
+        if head is None or not offsets:
             continue
-        if min(offsets) <= head or head in set((covered or {}).get(tp, ())):
+        lowest = min(offsets)  # at or below the head: the head itself is acknowledged or not yet passed
+        if lowest <= head or head in (covered or {}).get(tp, ()):
             continue
-        if lowest_in_flight.get(tp, min(offsets)) < min(offsets):
+        if lowest_in_flight.get(tp, lowest) < lowest:
             continue
         heads[tp] = head
     return heads
 
 
-def consumer_heads(app: faust.App, topic: str) -> dict[Any, int]:
-    """skipped_heads() over the input topic's partitions, read from Faust's consumer.
+def consumer_heads(app: faust.App, topic: str) -> dict[Any, tuple[int, int]]:
+    """skipped_heads() over the input topic's partitions, read from Faust's consumer: for
+    each, the skipped offset and how many later offsets were acknowledged.
 
     Faust keeps acknowledged offsets, committed offsets and log gaps (offsets no
     record has, such as transaction markers) in private fields; this is the only
-    place that reads them.
+    place that reads them. A gap is asked about the head alone: its intervals may
+    span many offsets.
     """
     consumer: Any = app.consumer
     assigned = consumer.assignment()
+    committed = consumer._committed_offset
     acked = {tp: list(offsets) for tp, offsets in consumer._acked.items() if tp.topic == topic and tp in assigned}
-    covered = {tp: [o for iv in consumer._gap.get(tp, ()) for o in range(iv.begin, iv.end)] for tp in acked}
+    covered = {
+        tp: [committed[tp]]
+        for tp in acked
+        if committed.get(tp) is not None and tp in consumer._gap and consumer._gap[tp].overlaps(committed[tp])
+    }
     in_flight = [(m.tp, m.offset) for m in list(consumer.unacked) if m.tp.topic == topic and not m.acked]
-    return skipped_heads(acked, consumer._committed_offset, in_flight, covered)
+    heads = skipped_heads(acked, committed, in_flight, covered)
+    return {tp: (head, len(acked[tp])) for tp, head in heads.items()}
 
 
 def install(app: faust.App, topic: str) -> None:
@@ -74,10 +83,9 @@ def install(app: faust.App, topic: str) -> None:
     async def rewind_skipped_input() -> None:
         nonlocal seen
         heads = consumer_heads(app, topic)
-        for tp, offset in heads.items():
+        for tp, (offset, acked) in heads.items():
             if seen.get(tp) != offset:
                 continue
-            acked = len(app.consumer._acked.get(tp, ()))  # type: ignore[attr-defined]
             log.warning(
                 "%s[%d]: offset %d was never processed though %d later offsets were; reading from it again",
                 tp.topic,
@@ -87,4 +95,4 @@ def install(app: faust.App, topic: str) -> None:
             )
             metrics.input_rewinds.inc()
             await app.consumer.seek(tp, offset)
-        seen = heads
+        seen = {tp: offset for tp, (offset, _) in heads.items()}
