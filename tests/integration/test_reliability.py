@@ -112,14 +112,19 @@ def stall_reports(worker) -> str:  # type: ignore[no-untyped-def]
     return "".join(f"\n{worker.log.name}: {line}" for line in lines)
 
 
-def assigned_partitions(worker) -> int:  # type: ignore[no-untyped-def]
-    """Input partitions the worker holds, as its /readyz reports them."""
-    url = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}/readyz"
+def web_json(worker, path: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    """Status and JSON body of one of the worker's web pages, a 503 included."""
+    url = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}{path}"
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return int(json.load(response)["partitions"])
+            return response.status, json.load(response)
     except urllib.error.HTTPError as exc:
-        return int(json.load(exc)["partitions"])
+        return exc.code, json.load(exc)
+
+
+def assigned_partitions(worker) -> int:  # type: ignore[no-untyped-def]
+    """Input partitions the worker holds, as its /readyz reports them."""
+    return int(web_json(worker, "/readyz")[1]["partitions"])
 
 
 def enriched_by(worker) -> int:  # type: ignore[no-untyped-def]
@@ -267,12 +272,7 @@ def test_an_unexpected_error_exits_without_committing_and_a_restart_loses_nothin
 
 
 def livez(worker) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    url = f"http://127.0.0.1:{worker.env['NEWSWIRE_WEB_PORT']}/livez"
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
+    return web_json(worker, "/livez")
 
 
 def test_a_stuck_batch_turns_livez_to_503_and_the_worker_moves_on_when_it_frees(make_worker) -> None:
