@@ -6,6 +6,11 @@ without the lemmatizer and the offline `newswire enrich` command, each a process
 its own run to its end (model load included), and the full path through a real
 broker with one and with two NLP processes; then end-to-end latency at half the
 peak rate and peak memory per process.
+
+The machine's own ceiling for two processes comes from bare spaCy too: its parse
+of the whole corpus in one process against two processes parsing halves at once,
+model load excluded like the Kafka paths. On a machine with as many cores as NLP
+processes, the broker and the worker's event loop share those cores.
 """
 
 from __future__ import annotations
@@ -34,7 +39,15 @@ from stream.kafka import aiokafka_options
 from stream.settings import Settings
 
 # Every path measured; bare spaCy without the lemmatizer is the reference for the others.
-PATHS = ("bare_spacy_no_lemmatizer", "bare_spacy", "offline_enrich", "kafka_1_process", "kafka_2_process")
+PATHS = (
+    "bare_spacy_no_lemmatizer",
+    "bare_spacy",
+    "offline_enrich",
+    "parse_1_process",
+    "parse_2_processes",
+    "kafka_1_process",
+    "kafka_2_process",
+)
 
 
 def synthetic_corpus(seed_records: list[dict[str, Any]], count: int, *, paragraphs: int = 6) -> list[dict[str, Any]]:
@@ -77,12 +90,68 @@ def run_to_end(command: list[str], log: Path, *, env: dict[str, str]) -> tuple[f
     return seconds, usage.ru_utime + usage.ru_stime, round(usage.ru_maxrss / 1024, 1)
 
 
+def run_paced(commands: list[list[str]], log: Path, *, env: dict[str, str]) -> tuple[float, float]:
+    """Start `--paced` bare spaCy processes, release them together once all have loaded, and wait for all.
+
+    Returns the wall seconds from the release to the last result, and the CPU
+    seconds of all the parses.
+    """
+    with log.open("wb") as errors:
+        processes = [
+            subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)  # noqa: S603
+            for command in commands
+        ]
+    pipes = [(p.stdin, p.stdout) for p in processes if p.stdin is not None and p.stdout is not None]
+    timings: list[Any] = []
+    try:
+        if any(stdout.readline() != b"loaded\n" for _, stdout in pipes):
+            raise RuntimeError(f"{' '.join(commands[0][:4])} ... did not load its model; see {log}")
+        started = time.perf_counter()
+        for stdin, _ in pipes:
+            stdin.write(b"go\n")
+            stdin.flush()
+        timings = [orjson.loads(stdout.readline() or b"null") for _, stdout in pipes]
+        seconds = time.perf_counter() - started
+    finally:
+        for process in processes:
+            if len(timings) < len(processes):
+                process.kill()
+            process.wait()
+        for stdin, stdout in pipes:
+            stdin.close()
+            stdout.close()
+    if any(process.returncode for process in processes) or not all(isinstance(t, dict) for t in timings):
+        raise RuntimeError(f"{' '.join(commands[0][:4])} ... failed; see {log}")
+    return seconds, sum(timing["cpu_seconds"] for timing in timings)
+
+
+def halves(corpus: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two parts of nearly equal text length (the longest article first, each to the lighter part)."""
+    parts: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    sizes = [0, 0]
+    for record in sorted(corpus, key=lambda r: len(r["body"]), reverse=True):
+        lighter = 0 if sizes[0] <= sizes[1] else 1
+        parts[lighter].append(record)
+        sizes[lighter] += len(record["body"])
+    return parts
+
+
 def offline_commands(settings: Settings, corpus_file: Path) -> dict[str, list[str]]:
     """The paths that run without a broker, each one process from start to end."""
     bare = [sys.executable, "-m", "stream.bare_spacy", settings.model, str(settings.batch_size), str(corpus_file)]
     enrich = [sys.executable, "-m", "stream", "enrich", str(corpus_file), "-o", os.devnull]
     enrich += ["--model", settings.model, "--batch-size", str(settings.batch_size)]
     return {"bare_spacy_no_lemmatizer": [*bare, "--no-lemmatizer"], "bare_spacy": bare, "offline_enrich": enrich}
+
+
+def parse_commands(settings: Settings, corpus_file: Path, half_files: tuple[Path, Path]) -> dict[str, list[list[str]]]:
+    """The machine's ceiling: bare spaCy's parse of the corpus in one process, and of its halves in two at once."""
+
+    def paced(path: Path) -> list[str]:
+        bare = [sys.executable, "-m", "stream.bare_spacy", settings.model, str(settings.batch_size), str(path)]
+        return [*bare, "--no-lemmatizer", "--paced"]
+
+    return {"parse_1_process": [paced(corpus_file)], "parse_2_processes": [paced(path) for path in half_files]}
 
 
 class WorkerProcess:
@@ -226,7 +295,7 @@ async def bench(
             article_from_dict(record, max_chars=settings.max_body_chars)  # the seeds must be valid articles
         corpus = synthetic_corpus(records, articles)
     total_words = words(corpus)
-    processes = {"kafka_2_process": 2}
+    processes = {"kafka_2_process": 2, "parse_2_processes": 2}
     times: dict[str, list[float]] = {name: [] for name in PATHS}
     cpu: dict[str, list[float]] = {name: [] for name in PATHS}
     peak_rss: dict[str, float] = {}
@@ -245,6 +314,10 @@ async def bench(
         corpus_file.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in corpus))
         env = {**os.environ, "NEWSWIRE_CACHE_DIR": settings.cache_path}
         commands = offline_commands(settings, corpus_file)
+        half_files = (workdir / "half-1.jsonl", workdir / "half-2.jsonl")
+        for path, half in zip(half_files, halves(corpus), strict=True):
+            path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in half))
+        parses = parse_commands(settings, corpus_file, half_files)
         workers = {n: WorkerProcess(settings, n, workdir) for n in (1, 2)}
         try:
             for worker in workers.values():
@@ -255,6 +328,10 @@ async def bench(
                     times[name].append(seconds)
                     cpu[name].append(cpu_seconds)
                     peak_rss[name] = max(rss, peak_rss.get(name, 0.0))
+                for name, paced in parses.items():
+                    seconds, cpu_seconds = run_paced(paced, workdir / f"{name}.log", env=env)
+                    times[name].append(seconds)
+                    cpu[name].append(cpu_seconds)
                 batch = [{**r, "id": f"{r['id']}-r{round_}"} for r in corpus]
                 for n, worker in workers.items():
                     used = worker.cpu_seconds()
@@ -304,6 +381,8 @@ async def bench(
         "offline_vs_bare_spacy": round(best["bare_spacy"] / best["offline_enrich"], 3),
         "kafka_1_process_vs_offline": round(best["offline_enrich"] / best["kafka_1_process"], 3),
         "kafka_2_processes_vs_1": round(best["kafka_1_process"] / best["kafka_2_process"], 3),
+        # What the machine itself gives two processes: bare spaCy's parse, nothing else running.
+        "parse_2_processes_vs_1": round(best["parse_1_process"] / best["parse_2_processes"], 3),
         # The same ratios in CPU time (best round each): steadier than wall time on a shared machine.
         "cpu_offline_vs_bare_spacy_no_lemmatizer": round(
             cpu_best["bare_spacy_no_lemmatizer"] / cpu_best["offline_enrich"], 3
