@@ -450,6 +450,8 @@ def test_dashboard_covers_the_service_metrics(dashboard: dict) -> None:
         "newswire_lineage_events_total",
         "newswire_state_entries",
         "newswire_state_expired_total",
+        "newswire_stalled",
+        "newswire_input_rewinds_total",
     ):
         assert name in used, f"no panel shows {name}"
 
