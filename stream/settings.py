@@ -121,6 +121,13 @@ class Settings:
             "and the stall is logged."
         ),
     )
+    shutdown_timeout: int = field(
+        default=30,
+        metadata=_doc(
+            "Seconds a stop (SIGTERM, SIGINT) may take before the worker exits anyway; input it had "
+            "not committed is read again on restart."
+        ),
+    )
     max_message_bytes: int = field(default=1_000_000, metadata=_doc("Largest raw message accepted, in bytes."))
     max_body_chars: int = field(default=100_000, metadata=_doc("Longest article body accepted, in characters."))
     web_host: str = field(default="127.0.0.1", metadata=_doc("Address of the worker's HTTP server (metrics, health)."))
@@ -173,6 +180,7 @@ class Settings:
             "max_body_chars",
             "state_retention",
             "stall_timeout",
+            "shutdown_timeout",
         )
         for name in positive:
             if getattr(self, name) < 1:

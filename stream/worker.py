@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import Any
 
 import faust
 
@@ -46,8 +47,9 @@ def run(settings: Settings) -> int:
     log.info("loading model %s in %d process(es)", settings.model, max(1, settings.processes))
     threading.Thread(target=load_or_exit, args=(pool,), name="model-loader", daemon=True).start()
     try:
-        worker = faust.Worker(
+        worker = BoundedStopWorker(
             app,
+            shutdown_timeout=settings.shutdown_timeout,
             loglevel=settings.log_level.upper(),
             logging_config=logging_config(level=settings.log_level, fmt=settings.log_format),
             quiet=True,
@@ -69,3 +71,42 @@ def load_or_exit(pool: EnrichPool) -> None:
         logging.shutdown()
         os._exit(1)
     log.info("model %s loaded", pool.model)
+
+
+class BoundedStopWorker(faust.Worker):
+    """A Faust worker whose stop has a deadline.
+
+    With its broker out of reach, Faust's consumer thread can wait for it forever
+    while stopping, and the process would only end at the orchestrator's SIGKILL.
+    Nothing uncommitted is lost by exiting: it is read again on restart.
+    """
+
+    def __init__(self, *args: Any, shutdown_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shutdown_timeout = shutdown_timeout
+
+    def _on_sigterm(self) -> None:
+        exit_after(self.shutdown_timeout, "SIGTERM")
+        super()._on_sigterm()
+
+    def _on_sigint(self) -> None:
+        exit_after(self.shutdown_timeout, "SIGINT")
+        super()._on_sigint()
+
+
+def exit_after(seconds: float, reason: str) -> None:
+    """End the process with status 1 if it is still running `seconds` from now."""
+
+    def expire() -> None:
+        log.error(
+            "stop on %s did not finish within %.0f s (is the broker reachable?); exiting, "
+            "and input not yet committed will be read again",
+            reason,
+            seconds,
+        )
+        logging.shutdown()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, expire)
+    timer.name, timer.daemon = "stop-deadline", True
+    timer.start()

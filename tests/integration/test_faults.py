@@ -96,6 +96,20 @@ def test_one_of_three_brokers_killed_mid_stream_loses_nothing(make_worker, three
     assert report["lost"] == 0
 
 
+def test_a_stop_with_the_broker_gone_ends_within_the_shutdown_timeout(make_worker, single_broker: Broker) -> None:
+    worker = make_worker(on=single_broker, shutdown_timeout="5")
+    worker.start()
+    single_broker.kill(0)
+    time.sleep(3)
+    started = time.monotonic()
+    status = worker.stop(wait=60)
+    took = time.monotonic() - started
+    log = worker.log.read_text(errors="replace")
+    assert took < 30, f"a stop took {took:.0f} s with the broker gone:\n{worker.log_tail()}"
+    # Either Faust's own stop finished in time (0) or the deadline ended it (1) and said why.
+    assert status == 0 or (status == 1 and "did not finish within 5 s" in log), worker.log_tail()
+
+
 def sasl_worker(make_worker, broker: Broker, **settings: str):  # type: ignore[no-untyped-def]
     """A worker that logs in to the SASL/PLAIN listener with the right password."""
     return make_worker(
