@@ -416,6 +416,13 @@ def test_a_pronoun_is_not_the_name_it_is_coordinated_with(nlp, text):
         ),
         # ... or to the person that subject belongs to.
         ("Lisa Holm retired in May. During her first season, Anna Berg's team won every game.", "her", "Anna Berg"),
+        # ... also where the parser hangs that subject under an auxiliary.
+        (
+            "Lisa Holm retired from the team in 1985. After her active career, Anna Berg has among "
+            "other things worked as a coach.",
+            "her",
+            "Anna Berg",
+        ),
         # A subject named before the pronoun is no cataphora.
         ("Mark Ellis met Tom Hale. After the game, Ellis praised his coach.", "his", "Mark Ellis"),
     ],
