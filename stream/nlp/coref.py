@@ -84,8 +84,12 @@ DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
 DEFINITE_DET_ARRAY = numpy.array(sorted(DEFINITE_DET_IDS), dtype=numpy.uint64)
 DET = get_string_id("det")
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
-QUOTE_TOGGLES = frozenset({'"', "''", "``"})
-QUOTE_MARKS = QUOTE_TOGGLES | {"“", "”"}
+# Quotation marks: a straight '"' or "''" opens or closes; the others say which. The tokenizer
+# splits a typewriter opening "``" in two "`" tokens: each opens (a lone "`" is no mark, see _quoted).
+QUOTE_TOGGLES = frozenset({'"', "''"})
+QUOTE_OPENERS = frozenset({"“", "``", "`"})
+QUOTE_CLOSERS = frozenset({"”"})
+QUOTE_MARKS = QUOTE_TOGGLES | QUOTE_OPENERS | QUOTE_CLOSERS
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
 PRONOUN_ARRAY = numpy.array(sorted(PRONOUN_IDS), dtype=numpy.uint64)
@@ -211,12 +215,18 @@ def _sentence_index(doc: Doc) -> list[int]:
 
 
 def _quote_effect(text: str) -> bool | None:
-    """True for a token that opens a quote, False for one that closes it, None for neither."""
-    if text == "“":
+    """True for a token that opens a quote, False for one that closes it (a line break too),
+    None for a straight mark that does either or for any other token."""
+    if text in QUOTE_OPENERS:
         return True
-    if text == "”" or "\n" in text:
+    if text in QUOTE_CLOSERS or "\n" in text:
         return False
     return None
+
+
+def _paired_backtick(words: list[str], i: int) -> bool:
+    """True for a "`" beside another: half of a "``" the tokenizer split ("don`t" has a lone one)."""
+    return words[i - 1 : i] == ["`"] or words[i + 1 : i + 2] == ["`"]
 
 
 def _quoted(doc: Doc) -> list[bool]:
@@ -228,7 +238,7 @@ def _quoted(doc: Doc) -> list[bool]:
     marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    for i in [i for i, word in enumerate(words) if word in marks]:
+    for i in [i for i, word in enumerate(words) if word in marks and (word != "`" or _paired_backtick(words, i))]:
         flags[done:i] = [inside] * (i - done)
         effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect

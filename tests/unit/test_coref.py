@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from stream.nlp.coref import _split_roles, build_coref, name_text, split_title
+from stream.nlp.coref import _quoted, _split_roles, build_coref, name_text, split_title
 from stream.nlp.quotes import extract_quotes
 
 
@@ -607,3 +607,20 @@ def test_an_object_case_subject_is_not_who_governs_its_clause(nlp, text, word, e
 )
 def test_an_object_between_a_pronoun_and_the_subject_above(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Typewriter quotes: the tokenizer splits "``" in two "`" tokens, and "''" only closes.
+        "Lisa Holm called the film ``a triumph.'' Anna Berg agreed.",
+        "Lisa Holm called the film \u201ca triumph.\u201d Anna Berg agreed.",
+        # A lone backtick is an apostrophe, no quotation mark.
+        "Lisa Holm said she don`t know. Anna Berg agreed.",
+    ],
+)
+def test_quoted_words_end_at_the_closing_mark(nlp, text):
+    doc = nlp(text)
+    flags = _quoted(doc)
+    assert [t.text for t in doc if flags[t.i] and t.text in ("Anna", "Berg", "Lisa")] == []
+    assert any(flags[t.i] for t in doc if t.text == "triumph") == ("triumph" in text)
