@@ -14,9 +14,9 @@ Rules, each one small and tested on its own:
   subject of a clause that holds it ("Rachel was stunned when she learned"), or a person
   named as an object on the way up ("Carrie asks Fara to recruit Aayan but she fails"); a pronoun
   in a phrase fronted before a named subject takes that subject ("Despite his injury,
-  Byas played"); otherwise the most salient compatible entity of the last few sentences
-  (subjects count more). Gender (honorifics, gendered nouns, pronouns already linked; a
-  first name as weak evidence) and number must agree; "it" and "they" go to
+  Byas played"), also where the parse hides that subject; otherwise the most salient
+  compatible entity of the last few sentences (subjects count more). Gender (honorifics,
+  gendered nouns, pronouns already linked; a first name as weak evidence) and number must agree; "it" and "they" go to
   organisations, places and groups. A mention inside quotation marks is no antecedent
   for a pronoun outside. The syntax rules some out: a name coordinated with the pronoun
   ("she and Berman"), the subject a possessive's predicate noun describes ("Tey was not
@@ -84,8 +84,12 @@ DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
 DEFINITE_DET_ARRAY = numpy.array(sorted(DEFINITE_DET_IDS), dtype=numpy.uint64)
 DET = get_string_id("det")
 TITLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
-QUOTE_TOGGLES = frozenset({'"', "''", "``"})
-QUOTE_MARKS = QUOTE_TOGGLES | {"“", "”"}
+# Quotation marks: a straight '"' or "''" opens or closes; the others say which. The tokenizer
+# splits a typewriter opening "``" in two "`" tokens: each opens (a lone "`" is no mark, see _quoted).
+QUOTE_TOGGLES = frozenset({'"', "''"})
+QUOTE_OPENERS = frozenset({"“", "``", "`"})
+QUOTE_CLOSERS = frozenset({"”"})
+QUOTE_MARKS = QUOTE_TOGGLES | QUOTE_OPENERS | QUOTE_CLOSERS
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
 PRONOUN_ARRAY = numpy.array(sorted(PRONOUN_IDS), dtype=numpy.uint64)
@@ -211,12 +215,18 @@ def _sentence_index(doc: Doc) -> list[int]:
 
 
 def _quote_effect(text: str) -> bool | None:
-    """True for a token that opens a quote, False for one that closes it, None for neither."""
-    if text == "“":
+    """True for a token that opens a quote, False for one that closes it (a line break too),
+    None for a straight mark that does either or for any other token."""
+    if text in QUOTE_OPENERS:
         return True
-    if text == "”" or "\n" in text:
+    if text in QUOTE_CLOSERS or "\n" in text:
         return False
     return None
+
+
+def _paired_backtick(words: list[str], i: int) -> bool:
+    """True for a "`" beside another: half of a "``" the tokenizer split ("don`t" has a lone one)."""
+    return words[i - 1 : i] == ["`"] or words[i + 1 : i + 2] == ["`"]
 
 
 def _quoted(doc: Doc) -> list[bool]:
@@ -228,7 +238,7 @@ def _quoted(doc: Doc) -> list[bool]:
     marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    for i in [i for i, word in enumerate(words) if word in marks]:
+    for i in [i for i, word in enumerate(words) if word in marks and (word != "`" or _paired_backtick(words, i))]:
         flags[done:i] = [inside] * (i - done)
         effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
@@ -825,6 +835,34 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
     return None
 
 
+def _fronted_phrase_name(
+    token: Token, starts: dict[int, tuple[_Name, int]], entities: list[ArticleEntity]
+) -> int | None:
+    """The subject named right after an opening phrase that holds a possessive, where the parse
+    hides it from _cataphora (the subject hangs under an auxiliary, or the phrase under a
+    noun): "After her active career, Anna Berg has among other things worked as a coach";
+    "Against her father's wishes, young Virginie (Brigitte Bardot) marries a dentist".
+
+    The sentence opens with a preposition or a subordinating word, the possessive comes before
+    the phrase's first comma (or, without one, its noun ends the phrase), and a name that is a
+    subject opens at most two words after; that name's entity, when it fits. `starts` maps each
+    name's first token to (name, entity)."""
+    sentence = token.sent
+    first = sentence[0]
+    if token.dep_ != "poss" or first.pos_ not in ("ADP", "SCONJ"):
+        return None
+    if any(t.text == "," for t in token.doc[first.i : token.i]):
+        return None  # "On February 10, 2008, her ...": the pronoun is past the opening phrase
+    comma = next((t.i for t in sentence if t.i > token.i and t.text == ","), None)
+    after = (comma + 1) if comma is not None else token.head.i + 1
+    for i in range(after, min(after + 3, sentence.end)):
+        if i in starts:
+            name, entity = starts[i]
+            subject = Span(token.doc, name.start, name.end).root.dep_ in SUBJECT_DEPS
+            return entity if subject and _fits(entities[entity], token.lower_) else None
+    return None
+
+
 def _coordinated(token: Token, ahead: dict[int, int]) -> set[int]:
     """The entities named in coordination with a pronoun, which it cannot refer to: "When Berman
     and Croce took office, she and Berman became the first pair" is Croce, not Berman.
@@ -1008,6 +1046,8 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
                     entity = _local_antecedent(token, heads, entities)
             if entity is None:
                 entity = _cataphora(token, ahead, entities)
+            if entity is None:
+                entity = _fronted_phrase_name(token, starts, entities)
             if entity is None:
                 excluded = (
                     _coordinated(token, ahead) | _predicated_subjects(token, heads) | _understood_subjects(token, heads)

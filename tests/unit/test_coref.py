@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from stream.nlp.coref import _split_roles, build_coref, name_text, split_title
+from stream.nlp.coref import _quoted, _split_roles, build_coref, name_text, split_title
 from stream.nlp.quotes import extract_quotes
 
 
@@ -416,6 +416,13 @@ def test_a_pronoun_is_not_the_name_it_is_coordinated_with(nlp, text):
         ),
         # ... or to the person that subject belongs to.
         ("Lisa Holm retired in May. During her first season, Anna Berg's team won every game.", "her", "Anna Berg"),
+        # ... also where the parser hangs that subject under an auxiliary.
+        (
+            "Lisa Holm retired from the team in 1985. After her active career, Anna Berg has among "
+            "other things worked as a coach.",
+            "her",
+            "Anna Berg",
+        ),
         # A subject named before the pronoun is no cataphora.
         ("Mark Ellis met Tom Hale. After the game, Ellis praised his coach.", "his", "Mark Ellis"),
     ],
@@ -600,3 +607,20 @@ def test_an_object_case_subject_is_not_who_governs_its_clause(nlp, text, word, e
 )
 def test_an_object_between_a_pronoun_and_the_subject_above(nlp, text, word, expected):
     assert entity_of(nlp, text, word) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Typewriter quotes: the tokenizer splits "``" in two "`" tokens, and "''" only closes.
+        "Lisa Holm called the film ``a triumph.'' Anna Berg agreed.",
+        "Lisa Holm called the film \u201ca triumph.\u201d Anna Berg agreed.",
+        # A lone backtick is an apostrophe, no quotation mark.
+        "Lisa Holm said she don`t know. Anna Berg agreed.",
+    ],
+)
+def test_quoted_words_end_at_the_closing_mark(nlp, text):
+    doc = nlp(text)
+    flags = _quoted(doc)
+    assert [t.text for t in doc if flags[t.i] and t.text in ("Anna", "Berg", "Lisa")] == []
+    assert any(flags[t.i] for t in doc if t.text == "triumph") == ("triumph" in text)

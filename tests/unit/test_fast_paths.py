@@ -20,7 +20,8 @@ from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_toke
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
     "“We have no troops there,” Peskov told reporters in Moscow. 'It is ''settled'' now,' he added, "
-    "according to the agency.\n“A quote left open at the paragraph end\n“and one more, closed.”"
+    "according to the agency.\n“A quote left open at the paragraph end\n“and one more, closed.”\n"
+    "He called it ``fine.'' Peskov`s aide agreed."
 )
 
 
@@ -63,11 +64,12 @@ def test_sentence_and_quote_arrays_match_the_tokens(doc):
     assert _sentence_index(doc) == sentences
     inside, flags = False, []
     for token in doc:
-        if token.text == "“":
+        backticks = token.text == "`" and "`" in (doc[token.i - 1 : token.i].text, doc[token.i + 1 : token.i + 2].text)
+        if token.text in ("“", "``") or backticks:
             inside = True
         elif token.text == "”" or "\n" in token.text:
             inside = False
-        elif token.text in ('"', "''", "``"):
+        elif token.text in ('"', "''"):
             inside = not inside
         flags.append(inside)
     assert _quoted(doc) == flags
