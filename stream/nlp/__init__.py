@@ -30,7 +30,7 @@ from stream.errors import SettingsError
 from stream.models import Article, Attributions, EnrichedArticle, Entity, Quote
 from stream.nlp.attributes import speed_up_attribute_ruler
 from stream.nlp.entities import extract_entities
-from stream.nlp.first_names import is_first_name
+from stream.nlp.first_names import load_first_names
 from stream.nlp.gazetteer import load_gazetteer
 from stream.nlp.lemmas import speed_up_lemmatizer
 from stream.nlp.lexicon import DASHES
@@ -120,7 +120,8 @@ def check_model(model: str) -> None:
 def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
     """Load a spaCy pipeline by package name or path, once, with unused components left out, and the gazetteer.
 
-    `cache_dir` holds the gazetteer built once per machine; without it, it is built in memory.
+    `cache_dir` holds the gazetteer and first-name table built once per machine; without it,
+    they are built in memory.
     """
     held = pipeline_components(model)
     unused = [name for name in held or () if name not in COMPONENTS]
@@ -134,7 +135,7 @@ def load_pipeline(model: str, *, cache_dir: str | None = None) -> Language:
     speed_up_attribute_ruler(nlp)
     speed_up_lemmatizer(nlp)
     load_gazetteer(cache_dir)  # once per process, here rather than in the first article's time
-    is_first_name("Anna")  # reads the first-name list, likewise
+    load_first_names(cache_dir)  # likewise, the first-name list
     # The pipeline lives as long as the process: move its objects out of the garbage collector's
     # sight, or every full collection during extraction walks all of them again.
     gc.collect()
