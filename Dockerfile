@@ -14,9 +14,11 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY stream ./stream
 COPY deploy/install.sh ./deploy/install.sh
-# The gazetteer is built once here, into the image (read-only at run time, as in k8s).
+# The gazetteer and the first-name table are built once here, into the image (read-only
+# at run time, as in k8s).
 RUN deploy/install.sh /opt/venv \
-    && /opt/venv/bin/python -c "from pathlib import Path; from stream.nlp.gazetteer import open_gazetteer; open_gazetteer(Path('/opt/venv/share/newswire'))"
+    && /opt/venv/bin/python -c "from pathlib import Path; from stream.nlp.gazetteer import open_gazetteer; open_gazetteer(Path('/opt/venv/share/newswire'))" \
+    && /opt/venv/bin/python -c "from stream.nlp.first_names import load_first_names; load_first_names('/opt/venv/share/newswire')"
 
 # Final stage: the virtualenv only; no compilers, no sources, no pip cache.
 FROM python:3.11-slim

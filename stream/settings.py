@@ -142,7 +142,7 @@ class Settings:
     cache_dir: str = field(
         default="",
         metadata=_doc(
-            "Directory for files built once per machine (the gazetteer); "
+            "Directory for files built once per machine (the gazetteer, the first-name table); "
             "empty: $XDG_CACHE_HOME/newswire, else ~/.cache/newswire."
         ),
     )
