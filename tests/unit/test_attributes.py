@@ -101,3 +101,42 @@ def test_two_longer_rules_on_one_token_apply_in_the_rulers_order() -> None:
     text = "I love new york and more."
     assert columns(ours, [text]) == columns(theirs, [text])
     assert ours(text)[3].lemma_ == "second"  # the later rule wins, whatever order the matches come in
+
+
+def ruler_pipeline(patterns: list[tuple[list[dict], dict]], *, memo: bool) -> Language:
+    nlp = spacy.blank("en")
+    ruler: AttributeRuler = nlp.add_pipe("attribute_ruler")  # type: ignore[assignment]
+    for pattern, attrs in patterns:
+        ruler.add([pattern], attrs)
+    if memo:
+        speed_up_attribute_ruler(nlp)
+    return nlp
+
+
+PREDICATES = [
+    ([{"LOWER": {"IN": ["said", "says"]}}], {"LEMMA": "say"}),
+    ([{"LOWER": {"NOT_IN": ["said", "says", " "]}, "IS_SPACE": False}], {"POS": "X"}),
+    ([{"LOWER": {"REGEX": "^wh"}}], {"POS": "PRON"}),
+    ([{"IS_SPACE": True}], {"POS": "SPACE"}),
+    ([{"TEXT": "Who"}], {"MORPH": "PronType=Int"}),
+]
+
+
+def test_tested_predicates_give_the_rulers_attributes() -> None:
+    theirs, ours = ruler_pipeline(PREDICATES, memo=False), ruler_pipeline(PREDICATES, memo=True)
+    memo = ours.get_pipe("attribute_ruler")
+    assert isinstance(memo, attributes_module.MemoAttributes) and memo._tests is not None
+    text = "Who said what?  She says WHERE, and whom.\n"
+    assert columns(ours, [text]) == columns(theirs, [text])
+    doc = ours(text)
+    assert [t.pos_ for t in doc][:3] == ["PRON", "", "PRON"] and doc[1].lemma_ == "say" and doc[5].pos_ == "X"
+
+
+def test_a_pattern_the_tests_cannot_read_is_asked_of_the_matcher() -> None:
+    patterns = [*PREDICATES, ([{"LENGTH": 3}], {"LEMMA": "three"})]
+    theirs, ours = ruler_pipeline(patterns, memo=False), ruler_pipeline(patterns, memo=True)
+    memo = ours.get_pipe("attribute_ruler")
+    assert isinstance(memo, attributes_module.MemoAttributes) and memo._tests is None
+    text = "Who said what?  She says WHERE, and whom.\n"
+    assert columns(ours, [text]) == columns(theirs, [text])
+    assert ours(text)[0].lemma_ == "three"
