@@ -168,7 +168,7 @@ def fits_in_request(key: bytes, value: bytes) -> bool:
     return size <= PRODUCER_MAX_REQUEST_BYTES
 
 
-async def send_all(messages: Sequence[Message], topics: Topics) -> None:
+async def send_all(messages: Sequence[Message], topics: Topics, progress: Progress | None = None) -> None:
     """Produce messages and wait for the broker to acknowledge every one.
 
     Messages are sent in order, so events for one key keep their order on
@@ -183,13 +183,17 @@ async def send_all(messages: Sequence[Message], topics: Topics) -> None:
             return
         except Exception as exc:  # noqa: BLE001 - any produce failure is retried
             metrics.produce_errors.inc()
+            if progress is not None:
+                progress.broker_failing(repr(exc))
             delay = SEND_RETRY_DELAYS[min(attempt, len(SEND_RETRY_DELAYS) - 1)]
             attempt += 1
             log.error("producing %d messages failed (%r); retry %d in %.1fs", len(messages), exc, attempt, delay)
             await asyncio.sleep(delay)
 
 
-async def save_state(table: StateTable, writes: Sequence[tuple[Event, str, object]]) -> None:
+async def save_state(
+    table: StateTable, writes: Sequence[tuple[Event, str, object]], progress: Progress | None = None
+) -> None:
     """Write table entries and wait for the broker to acknowledge their changelog records.
 
     Runs after the batch's events are acknowledged and before its input is:
@@ -205,6 +209,8 @@ async def save_state(table: StateTable, writes: Sequence[tuple[Event, str, objec
             return
         except Exception as exc:  # noqa: BLE001 - any changelog failure is retried
             metrics.produce_errors.inc()
+            if progress is not None:
+                progress.broker_failing(repr(exc))
             delay = SEND_RETRY_DELAYS[min(attempt, len(SEND_RETRY_DELAYS) - 1)]
             attempt += 1
             log.error(
@@ -254,9 +260,9 @@ async def deliver_in_order(
         batch = await prepared
         routed = route_batch(batch.decoded, batch.letters, batch.enrichment, tables.articles)
         progress.at("producing")
-        await send_all(routed.messages, topics)
+        await send_all(routed.messages, topics, progress)
         progress.at("saving state")
-        await save_state(tables.articles, routed.writes)
+        await save_state(tables.articles, routed.writes, progress)
         for event in batch.events:
             await stream.ack(event)
         record_metrics(batch, routed)

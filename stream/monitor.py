@@ -18,7 +18,7 @@ from stream import __version__, metrics
 from stream.kafka import aiokafka_options
 from stream.pool import EnrichPool
 from stream.settings import Settings
-from stream.watchdog import Progress, stalled_seconds
+from stream.watchdog import Progress, liveness, stalled_seconds
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,8 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Prog
     @app.page("/livez")
     async def live_view(web: Any, request: Any) -> Any:
         # Answering at all shows the event loop runs; a stuck pipeline answers 503.
-        stalled = stalled_seconds(progress, now=time.monotonic(), timeout=settings.stall_timeout)
-        if stalled:
-            return web.json({"status": "stalled", "stage": progress.stage, "seconds": round(stalled)}, status=503)
-        return web.json({"status": "ok"})
+        status, body = liveness(progress, now=time.monotonic(), timeout=settings.stall_timeout)
+        return web.json(body, status=status)
 
     @app.page("/readyz")
     async def ready_view(web: Any, request: Any) -> Any:
@@ -93,7 +91,7 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Prog
 
     @app.timer(interval=LAG_INTERVAL)  # type: ignore[untyped-decorator]
     async def update_consumer_lag() -> None:
-        lag = await _update_lag(app, settings)
+        lag = await _update_lag(app, settings, progress)
         if lag is not None:
             progress.observe_lag(lag)
         report_stall(app, progress, settings)
@@ -108,10 +106,12 @@ def report_stall(app: faust.App, progress: Progress, settings: Settings) -> None
         consumer = app.consumer
         log.error(
             "pipeline stalled: no batch finished for %.0fs with %d messages waiting; stage: %s; "
-            "batches so far: %d; unacked messages: %d; flow active: %s; in recovery: %s; assigned: %s",
+            "broker not answering: %s; batches so far: %d; unacked messages: %d; flow active: %s; "
+            "in recovery: %s; assigned: %s",
             stalled,
             progress.lag,
             progress.stage,
+            progress.broker_error,
             progress.batches,
             len(consumer.unacked),
             app.flow_control.is_active(),
@@ -122,8 +122,12 @@ def report_stall(app: faust.App, progress: Progress, settings: Settings) -> None
         log.warning("pipeline moving again (stage: %s)", progress.stage)
 
 
-async def _update_lag(app: faust.App, settings: Settings) -> int | None:
-    """Export each input partition's lag; return their sum (0 with none assigned), None when unreadable."""
+async def _update_lag(app: faust.App, settings: Settings, progress: Progress) -> int | None:
+    """Export each input partition's lag; return their sum (0 with none assigned), None when unreadable.
+
+    Whether the broker answered is told to `progress`: a stall during an outage is
+    the broker's, and a restart would not cure it.
+    """
     tps = input_partitions(app, settings.raw_topic)
     if not tps:
         return 0
@@ -135,9 +139,11 @@ async def _update_lag(app: faust.App, settings: Settings) -> int | None:
         ends = await app.consumer.highwaters(*tps)
     except Exception as exc:  # noqa: BLE001 - a missed lag reading must not hurt the worker
         log.warning("could not read consumer lag: %r", exc)
+        progress.broker_failing(f"consumer lag unreadable: {exc!r}")
         return None
     finally:
         await admin.close()
+    progress.broker_answered()
     total = 0
     for tp in tps:
         end = ends.get(tp)

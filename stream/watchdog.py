@@ -21,6 +21,9 @@ class Progress:
     batches: int = 0
     lag: int = 0
     stalled: bool = False  # as last reported
+    # Why the broker did not answer (a failed produce, changelog write or lag reading),
+    # until it answers again.
+    broker_error: str | None = None
 
     def at(self, stage: str) -> None:
         self.stage = stage
@@ -29,6 +32,13 @@ class Progress:
         self.batches += 1
         self.last_batch = time.monotonic()
         self.stage = "waiting for input"
+        self.broker_error = None
+
+    def broker_failing(self, error: str) -> None:
+        self.broker_error = error
+
+    def broker_answered(self) -> None:
+        self.broker_error = None
 
     def observe_lag(self, lag: int) -> None:
         """Messages waiting on this worker's partitions; none waiting counts as progress.
@@ -47,3 +57,19 @@ def stalled_seconds(progress: Progress, *, now: float, timeout: float) -> float:
     if progress.lag > 0 and idle > timeout:
         return idle
     return 0.0
+
+
+def liveness(progress: Progress, *, now: float, timeout: float) -> tuple[int, dict[str, object]]:
+    """/livez's status and body: 503 for a stall a restart may cure, else 200.
+
+    A batch that waits because the broker refuses or cannot be reached is reported
+    stalled but stays live: a restarted worker would meet the same broker, and
+    restarting during an outage only churns.
+    """
+    stalled = stalled_seconds(progress, now=now, timeout=timeout)
+    if not stalled:
+        return 200, {"status": "ok"}
+    where = {"stage": progress.stage, "seconds": round(stalled)}
+    if progress.broker_error is not None:
+        return 200, {"status": "waiting for the broker", **where, "error": progress.broker_error}
+    return 503, {"status": "stalled", **where}

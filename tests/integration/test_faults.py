@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import orjson
 import pytest
 
 from .conftest import Broker, free_port, kcat, local_kafka
-from .test_reliability import articles, check_every_output, good, wait_until, with_bad_messages
+from .test_reliability import articles, check_every_output, good, livez, wait_until, with_bad_messages
 
 pytestmark = pytest.mark.integration
 
@@ -81,6 +82,34 @@ def test_single_broker_restart_mid_stream_loses_nothing(make_worker, single_brok
     assert worker.alive, "the worker must recover by itself"
     report = check_every_output(worker, sent)
     assert report["lost"] == 0
+
+
+def test_a_stall_during_a_broker_outage_stays_live(make_worker, single_broker: Broker) -> None:
+    # Input waits behind a frozen NLP process (a stall a restart may cure: 503); then the
+    # broker goes too, and the stall is the outage's: reported, but live, since a restarted
+    # worker would meet the same broker.
+    worker = make_worker(on=single_broker, batch_size="8", stall_timeout="3")
+    worker.start()
+    sent = articles("outage", 120)
+    worker.produce(sent[:40])
+    wait_until(lambda: worker.count("enriched") >= 8)
+    children = worker.children()
+    for pid in children:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        worker.produce(sent[40:])
+        wait_until(lambda: livez(worker)[1]["status"] == "stalled", 120)
+        single_broker.stop()
+        wait_until(lambda: livez(worker)[1]["status"] == "waiting for the broker", 60)
+        status, body = livez(worker)
+        assert status == 200 and "unreadable" in body["error"], body
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGCONT)
+    single_broker.start()
+    report = check_every_output(worker, sent)
+    assert report["lost"] == 0
+    wait_until(lambda: livez(worker)[1]["status"] == "ok", 60)
 
 
 def test_one_of_three_brokers_killed_mid_stream_loses_nothing(make_worker, three_brokers: Broker) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from stream.watchdog import Progress, stalled_seconds
+from stream.watchdog import Progress, liveness, stalled_seconds
 
 
 def test_input_waiting_with_no_batch_finished_past_the_timeout_is_a_stall() -> None:
@@ -31,3 +31,21 @@ def test_a_finished_batch_ends_a_stall() -> None:
     progress.batch_done()
     assert stalled_seconds(progress, now=time.monotonic(), timeout=120) == 0
     assert (progress.batches, progress.stage) == (1, "waiting for input")
+
+
+def test_a_stall_is_not_live_unless_the_batch_is_retrying_the_broker() -> None:
+    progress = Progress()
+    progress.observe_lag(40)
+    progress.at("producing")
+    now = progress.last_batch + 200
+    assert liveness(progress, now=progress.last_batch + 1, timeout=120) == (200, {"status": "ok"})
+    stalled = {"status": "stalled", "stage": "producing", "seconds": 200}
+    assert liveness(progress, now=now, timeout=120) == (503, stalled)
+    progress.broker_failing("KafkaConnectionError()")
+    status, body = liveness(progress, now=now, timeout=120)
+    assert (status, body["status"], body["error"]) == (200, "waiting for the broker", "KafkaConnectionError()")
+    progress.broker_answered()  # the broker is back: a stall from here on is not its doing
+    assert liveness(progress, now=now, timeout=120)[0] == 503
+    progress.broker_failing("consumer lag unreadable")
+    progress.batch_done()  # a finished batch shows the broker answered
+    assert progress.broker_error is None
