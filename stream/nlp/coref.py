@@ -462,8 +462,17 @@ def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = No
     Two people may share a surname ("Kevin Vickers", "Andrew Vickers"): "Vickers" joins
     the one the article named most recently (`recent` maps a full name to that position).
     """
+    return _pick_person(short, _people_of(short, fulls), recent)
+
+
+def _people_of(short: str, fulls: list[str]) -> list[str]:
+    """The fullest names `short` is part of, in the order of `fulls`, each once."""
     matches = [_fullest(full, fulls) for full in fulls if _part_of(short, full)]
-    people = list(dict.fromkeys(matches))
+    return list(dict.fromkeys(matches))
+
+
+def _pick_person(short: str, people: list[str], recent: dict[str, int] | None) -> str:
+    """_person_key's choice among the names `short` is part of: the one named last wins a tie."""
     if not people:
         return short
     if len(people) > 1 and recent is not None:
@@ -542,18 +551,29 @@ def _group(
     keys: dict[tuple[str, str], int] = {}
     owners = []
     recent: dict[str, int] = {}
+    # An article repeats its names: the names each text is part of, and each organisation's
+    # longer form, are worked out once per text (neither depends on where the name is).
+    people_of: dict[str, list[str]] = {}
+    org_keys: dict[str, str] = {}
     for name in names:
-        fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
-        person = _person_key(name.text, fulls, recent) if name.label in PERSON_LIKE_LABELS else name.text
+        person = name.text
+        if name.label in PERSON_LIKE_LABELS:
+            found = people_of.get(name.text)
+            if found is None:
+                fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
+                found = people_of[name.text] = _people_of(name.text, fulls)
+            person = _pick_person(name.text, found, recent)
         if name.label == "PERSON" and len(name.text.split()) > 1:
             recent[person] = name.start
         if name.label == "PERSON" or person != name.text:
             key = (person, "PERSON")
+        elif name.label in ("GPE", "NORP"):
+            key = (name.text, name.label)
         else:
-            key = (
-                _org_key(name.text, orgs, first_seen) if name.label not in ("GPE", "NORP") else name.text,
-                name.label,
-            )
+            org = org_keys.get(name.text)
+            if org is None:
+                org = org_keys[name.text] = _org_key(name.text, orgs, first_seen)
+            key = (org, name.label)
         if key not in keys:
             keys[key] = len(entities)
             entities.append(ArticleEntity(name=key[0], label=key[1]))
