@@ -278,9 +278,12 @@ def _organisation_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper nouns the model did not tag that an organisation noun introduces:
     "media buying company GroupM", "the union Unifor"."""
     found = []
-    for token in tokens:
-        if token.pos != PROPN or token.ent_type or not token.text[:1].isupper():
+    words = doc_words(doc)
+    untagged = (doc_column(doc, "POS") == PROPN) & (doc_column(doc, "ENT_TYPE") == 0)  # arrays: no Token objects
+    for i in numpy.flatnonzero(untagged).tolist():
+        if not words[i][:1].isupper():
             continue
+        token = tokens[i]
         if token.dep_ == "compound" and token.head.pos == PROPN:
             continue  # the chain's last word carries it
         nouns = [c for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos == NOUN]
@@ -465,10 +468,22 @@ def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = No
     return _pick_person(short, _people_of(short, fulls), recent)
 
 
-def _people_of(short: str, fulls: list[str]) -> list[str]:
-    """The fullest names `short` is part of, in the order of `fulls`, each once."""
-    matches = [_fullest(full, fulls) for full in fulls if _part_of(short, full)]
-    return list(dict.fromkeys(matches))
+def _people_of(short: str, fulls: list[str], fullest: dict[str, str] | None = None) -> list[str]:
+    """The fullest names `short` is part of, in the order of `fulls`, each once.
+
+    `fullest` keeps _fullest(full, fulls) per full name for calls with the same `fulls`.
+    """
+    words = _word_set(short)
+    found: dict[str, None] = {}
+    for full in fulls:
+        if words <= _word_set(full):
+            best = None if fullest is None else fullest.get(full)
+            if best is None:
+                best = _fullest(full, fulls)
+                if fullest is not None:
+                    fullest[full] = best
+            found[best] = None
+    return list(found)
 
 
 def _pick_person(short: str, people: list[str], recent: dict[str, int] | None) -> str:
@@ -554,6 +569,7 @@ def _group(
     # An article repeats its names: the names each text is part of, and each organisation's
     # longer form, are worked out once per text (neither depends on where the name is).
     people_of: dict[str, list[str]] = {}
+    fullest: dict[str, str] = {}  # _fullest of each person's name among all of `people`
     org_keys: dict[str, str] = {}
     for name in names:
         person = name.text
@@ -561,7 +577,8 @@ def _group(
             found = people_of.get(name.text)
             if found is None:
                 fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
-                found = people_of[name.text] = _people_of(name.text, fulls)
+                shared = fullest if len(fulls) == len(people) else None
+                found = people_of[name.text] = _people_of(name.text, fulls, shared)
             person = _pick_person(name.text, found, recent)
         if name.label == "PERSON" and len(name.text.split()) > 1:
             recent[person] = name.start
