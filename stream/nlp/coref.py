@@ -145,7 +145,8 @@ class ArticleEntity:
     title_text: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class Mention:
     """Tokens start..end (exclusive) of the doc that refer to entity number `entity`."""
 
@@ -181,7 +182,8 @@ class Coref:
         return None if mention is None else self.entities[mention.entity]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class _Name:
     start: int
     end: int
@@ -190,7 +192,8 @@ class _Name:
     title: str | None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class _Seen:
     """An earlier mention as the pronoun rules see it."""
 

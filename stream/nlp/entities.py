@@ -98,7 +98,8 @@ LEAD_WEIGHT = 0.2
 FREQUENCY_WEIGHT = 0.4
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class Mention:
     """One mention after label repair; `repaired` labels set the entity's label, others only vote."""
 
