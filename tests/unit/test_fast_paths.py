@@ -15,7 +15,17 @@ from stream.nlp.coref import (
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
+from stream.nlp.views import (
+    COMMON_COLUMNS,
+    doc_array,
+    doc_column,
+    doc_ents,
+    doc_text,
+    doc_tokens,
+    doc_words,
+    span_text,
+    tokens_text,
+)
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -109,3 +119,9 @@ def test_mention_candidates_are_nouns_pronouns_and_name_starts(doc):
 def test_columns_are_the_arrays_read_once(doc):
     assert doc_column(doc, "POS").tolist() == doc_array(doc, "POS") == [t.pos for t in doc]
     assert doc_column(doc, "LOWER") is doc_column(doc, "LOWER")
+
+
+@pytest.mark.parametrize("attr", [*COMMON_COLUMNS, "DEP"])
+def test_columns_read_together_are_each_attributes_own_array(doc, attr):
+    assert doc_column(doc, "ORTH") is not None  # the common columns are read, in one call
+    assert doc_column(doc, attr).tolist() == doc.to_array(attr).tolist()
