@@ -58,7 +58,17 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
+from stream.nlp.views import (
+    doc_array,
+    doc_column,
+    doc_deps,
+    doc_ents,
+    doc_heads,
+    doc_text,
+    doc_tokens,
+    doc_words,
+    tokens_text,
+)
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG, GPE or NORP ("Amanda Nunes", "Nunes", "Schuh"): a mention
@@ -79,6 +89,8 @@ CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "pcomp", "a
 OBJECT_BEFORE_SUBJECT = {"poss": 2}
 # Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
 CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
+# Where the walk up to a mention's clause stops.
+CLAUSE_HEAD_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
 DEFINITE_DET_ARRAY = numpy.array(sorted(DEFINITE_DET_IDS), dtype=numpy.uint64)
@@ -695,9 +707,15 @@ def _compatible(entity: ArticleEntity, word: str) -> bool:
 
 
 def _clause_head(token: Token) -> Token:
-    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
-        token = token.head
-    return token
+    return doc_tokens(token.doc)[_clause_head_index(token.doc, token.i)]
+
+
+def _clause_head_index(doc: Doc, i: int) -> int:
+    """The index of _clause_head(doc[i]), walked on the head and label arrays (no Token objects)."""
+    heads, deps = doc_heads(doc), doc_deps(doc)
+    while deps[i] not in CLAUSE_HEAD_DEPS and heads[i] != i:
+        i = heads[i]
+    return i
 
 
 def _bound_heads(token: Token) -> set[int]:
@@ -1063,7 +1081,7 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
         if entity is not None:
             mentions.append(Mention(i, end, kind, entity))
             subject = token.dep_ in SUBJECT_DEPS or (appos_of is not None and appos_of.dep_ in SUBJECT_DEPS)
-            head_of = _clause_head(token).i
+            head_of = _clause_head_index(doc, token.i)
             seen.append(_Seen(token.i, sentences[token.i], entity, subject, quoted[token.i], head_of))
             heads[token.i] = entity
             if appos_of is not None:

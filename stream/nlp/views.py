@@ -25,6 +25,8 @@ class _Views:
     ents: tuple[Span, ...] | None = None
     tokens: list[Token] | None = None
     words: list[str] | None = None
+    heads: list[int] | None = None
+    deps: list[str] | None = None
     columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -40,13 +42,14 @@ MAX_CACHED_WORDS = 50_000
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
         _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
+        _last.heads, _last.deps = None, None
         _last.columns, _last.arrays = {}, {}
     return _last
 
 
 # The attributes the extractors read from every doc: one to_array call reads them all, in one
 # walk over the tokens, for about the cost of two calls of one attribute each.
-COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SPACY", "SENT_START")
+COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SPACY", "SENT_START", "HEAD", "DEP")
 
 
 def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
@@ -92,6 +95,25 @@ def doc_words(doc: Doc) -> list[str]:
         _word_texts.update((word, strings[word]) for word in set(ids).difference(_word_texts))
         views.words = [_word_texts[word] for word in ids]
     return views.words
+
+
+def doc_heads(doc: Doc) -> list[int]:
+    """The index of every token's head (token.head.i), from the HEAD array (no Token objects)."""
+    views = _views(doc)
+    if views.heads is None:
+        offsets = doc_column(doc, "HEAD").astype(numpy.int64)  # head - i, stored unsigned
+        views.heads = (numpy.arange(len(offsets)) + offsets).tolist()
+    return views.heads
+
+
+def doc_deps(doc: Doc) -> list[str]:
+    """Every token's dependency label (token.dep_), from the DEP array (no Token objects)."""
+    views = _views(doc)
+    if views.deps is None:
+        strings = doc.vocab.strings
+        labels = {label: strings[label] for label in set(doc_array(doc, "DEP"))}
+        views.deps = [labels[label] for label in doc_array(doc, "DEP")]
+    return views.deps
 
 
 def doc_text(doc: Doc) -> str:

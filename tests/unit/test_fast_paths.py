@@ -7,6 +7,8 @@ import pytest
 from stream.nlp.coref import (
     DEFINITE_DETS,
     PRONOUN_IDS,
+    _clause_head,
+    _clause_head_index,
     _mention_candidates,
     _quoted,
     _sentence_index,
@@ -19,7 +21,9 @@ from stream.nlp.views import (
     COMMON_COLUMNS,
     doc_array,
     doc_column,
+    doc_deps,
     doc_ents,
+    doc_heads,
     doc_text,
     doc_tokens,
     doc_words,
@@ -121,7 +125,25 @@ def test_columns_are_the_arrays_read_once(doc):
     assert doc_column(doc, "LOWER") is doc_column(doc, "LOWER")
 
 
-@pytest.mark.parametrize("attr", [*COMMON_COLUMNS, "DEP"])
+@pytest.mark.parametrize("attr", [*COMMON_COLUMNS, "TAG"])
 def test_columns_read_together_are_each_attributes_own_array(doc, attr):
     assert doc_column(doc, "ORTH") is not None  # the common columns are read, in one call
     assert doc_column(doc, attr).tolist() == doc.to_array(attr).tolist()
+
+
+def test_heads_and_labels_are_the_tokens_own(doc):
+    assert doc_heads(doc) == [t.head.i for t in doc]
+    assert doc_deps(doc) == [t.dep_ for t in doc]
+
+
+def _walked_clause_head(token):
+    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def test_clause_heads_walked_on_arrays_match_the_token_walk(doc):
+    expected = [_walked_clause_head(t).i for t in doc]
+    assert [_clause_head_index(doc, t.i) for t in doc] == expected
+    assert [_clause_head(t).i for t in doc] == expected
+    assert len(set(expected)) > 2
