@@ -372,7 +372,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts: Counter[int] | None = None  # word ids, counted when a name needs them
+    counts: dict[int, int] = {}  # word id -> how often the doc has it, counted when a name needs it
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
@@ -397,8 +397,8 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
                 parts = text.split()
-                counts = Counter(doc_array(doc, "ORTH")) if counts is None else counts  # no Token objects
-                label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
+                alone, opening = _word_count(doc, parts[-1], counts), _word_count(doc, parts[0], counts)
+                label = "PERSON" if alone > opening else label
             names.append(_Name(start, span.end, text, label, title))
     model_labels = [(name_text(span.text), span.label_) for span in tagged]
     names = _majority_labels(names, model_labels, known={span.start for span in people})
@@ -406,6 +406,15 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(doc, tokens, names), key=lambda n: n.start)
+
+
+def _word_count(doc: Doc, word: str, counts: dict[int, int]) -> int:
+    """How many tokens of `doc` are `word`, counted on the word-id array (no Token objects) and kept in `counts`."""
+    word_id = get_string_id(word)
+    found = counts.get(word_id)
+    if found is None:
+        found = counts[word_id] = doc_array(doc, "ORTH").count(word_id)
+    return found
 
 
 def _majority_labels(
@@ -545,11 +554,14 @@ def _introduced_first(full: str, short: str, first_seen: dict[str, int] | None) 
     return first_seen is None or first_seen.get(full, 0) < first_seen.get(short, 0)
 
 
-def _first_seen(doc: Doc, names: list[_Name]) -> dict[str, int]:
-    """Where each name is first used as a name of its own, not as a modifier ("a Suncor refinery")."""
+def _first_seen(names: list[_Name], roots: list[Token]) -> dict[str, int]:
+    """Where each name is first used as a name of its own, not as a modifier ("a Suncor refinery").
+
+    `roots` holds each name's syntactic head.
+    """
     found: dict[str, int] = {}
-    for name in names:
-        if doc[name.start : name.end].root.dep_ != "compound":
+    for name, root in zip(names, roots, strict=True):
+        if root.dep_ != "compound":
             found.setdefault(name.text, name.start)
     return found
 
@@ -1028,15 +1040,18 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     """
     tokens = doc_tokens(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
-    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(Span(doc, n.start, n.end).root))
-    entities, owners = _group(names, spouses, _first_seen(doc, names))
+    # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
+    name_roots = [Span(doc, name.start, name.end).root for name in names]  # Span(): no slice parsing
+    spouses = frozenset(
+        n.text for n, root in zip(names, name_roots, strict=True) if n.label == "PERSON" and _is_spouse(root)
+    )
+    entities, owners = _group(names, spouses, _first_seen(names, name_roots))
     owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(doc)
     quoted = _quoted(doc)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
-    # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
-    roots = {name.start: Span(doc, name.start, name.end).root for name in names}  # Span(): no slice parsing
+    roots = {name.start: root for name, root in zip(names, name_roots, strict=True)}
     ahead = {roots[name.start].i: owner for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
