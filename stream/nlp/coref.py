@@ -453,11 +453,14 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     parts |= {_initials(org): "ORG" for org in orgs if len(org.split()) > 1}
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
     covered = {i for n in names for i in range(n.start, n.end)}
-    found = []
+    found: list[_Name] = []
     words = doc_words(doc)
-    capitalised = {word for word in set(words) if word[:1].isupper()}  # each distinct word tested once
+    # each distinct word tested once: only a capitalised one whose name text is a known part can be found
+    known = {word for word in set(words) if word[:1].isupper() and _known_part(word, parts)}
+    if not known:
+        return found
     for i, word in enumerate(words):
-        if word not in capitalised or i in covered:  # from the word list: no Token object for most words
+        if word not in known or i in covered:  # from the word list: no Token object for most words
             continue
         token = tokens[i]
         if token.is_lower:
@@ -468,6 +471,11 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
             if text in parts:
                 found.append(_Name(token.i, token.i + 1, text, parts[text], None))
     return found
+
+
+def _known_part(word: str, parts: Collection[str]) -> bool:
+    text = name_text(word)
+    return text[:1].isupper() and text in parts
 
 
 def _person_label(text: str, label: str) -> str:
