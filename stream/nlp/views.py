@@ -116,6 +116,16 @@ def doc_deps(doc: Doc) -> list[str]:
     return views.deps
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Take `text`, the text `doc` was parsed from, as doc_text(doc), instead of joining the tokens again.
+
+    spaCy's tokenizer keeps every character, so the two are the same; a text that does not
+    end where the doc's last token does is not taken.
+    """
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        _views(doc).text = text
+
+
 def doc_text(doc: Doc) -> str:
     """doc.text, built once per doc from the token texts and their trailing spaces."""
     views = _views(doc)

@@ -27,6 +27,7 @@ from stream.nlp.views import (
     doc_text,
     doc_tokens,
     doc_words,
+    remember_text,
     span_text,
     tokens_text,
 )
@@ -147,3 +148,16 @@ def test_clause_heads_walked_on_arrays_match_the_token_walk(doc):
     assert [_clause_head_index(doc, t.i) for t in doc] == expected
     assert [_clause_head(t).i for t in doc] == expected
     assert len(set(expected)) > 2
+
+
+def test_the_text_a_doc_was_parsed_from_is_its_text(nlp):
+    doc = nlp(TEXT)
+    remember_text(doc, TEXT)
+    assert doc_text(doc) is TEXT
+    assert doc_text(doc) == doc.text
+
+
+def test_a_text_that_is_not_the_docs_is_not_taken(nlp):
+    doc = nlp(TEXT)
+    remember_text(doc, TEXT + " and more")
+    assert doc_text(doc) == doc.text == TEXT
