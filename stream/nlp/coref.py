@@ -59,6 +59,7 @@ from stream.nlp.lexicon import (
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
 from stream.nlp.views import (
+    column_in,
     doc_array,
     doc_column,
     doc_deps,
@@ -1029,7 +1030,7 @@ def _is_description(token: Token) -> bool:
 def _with_definite_det(doc: Doc) -> set[int]:
     """Tokens with a "the", "this" or "that" determiner among their children (the words from an array)."""
     tokens = doc_tokens(doc)
-    found = numpy.flatnonzero(numpy.isin(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
+    found = numpy.flatnonzero(column_in(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
     dets = [tokens[i] for i in found]
     return {t.head.i for t in dets if t.dep == DET and t.head.i != t.i}
 
@@ -1037,7 +1038,7 @@ def _with_definite_det(doc: Doc) -> set[int]:
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
     """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
     pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
-    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, PRONOUN_ARRAY))
+    found = numpy.flatnonzero((pos == NOUN) | column_in(lower, PRONOUN_ARRAY))
     return set(found.tolist()) | set(starts)
 
 

@@ -67,6 +67,14 @@ def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
     return found
 
 
+def column_in(column: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
+    """numpy.isin(column, ids) for a sorted array `ids`, by binary search: isin costs ten times more on a doc."""
+    at = numpy.searchsorted(ids, column)
+    numpy.minimum(at, len(ids) - 1, out=at)
+    found: numpy.ndarray = ids[at] == column
+    return found
+
+
 def doc_array(doc: Doc, attr: str) -> list[int]:
     """doc.to_array(attr) as a list of ints, one per token, built once per doc: to index token by token."""
     arrays = _views(doc).arrays

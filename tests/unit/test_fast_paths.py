@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy
 import pytest
 
 from stream.nlp.coref import (
@@ -19,6 +20,7 @@ from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
 from stream.nlp.views import (
     COMMON_COLUMNS,
+    column_in,
     doc_array,
     doc_column,
     doc_deps,
@@ -161,3 +163,11 @@ def test_a_text_that_is_not_the_docs_is_not_taken(nlp):
     doc = nlp(TEXT)
     remember_text(doc, TEXT + " and more")
     assert doc_text(doc) == doc.text == TEXT
+
+
+def test_column_in_is_isin():
+    ids = numpy.array([3, 7, 2**63 + 5], dtype=numpy.uint64)
+    column = numpy.array([0, 3, 4, 7, 8, 2**63 + 5, 2**64 - 1, 3], dtype=numpy.uint64)
+    assert column_in(column, ids).tolist() == numpy.isin(column, ids).tolist()
+    assert column_in(column, ids).tolist() == [False, True, False, True, False, True, False, True]
+    assert column_in(column[:0], ids).tolist() == []
