@@ -670,6 +670,9 @@ def _title_tokens(doc: Doc, name: _Name) -> list[Token]:
     return found
 
 
+GENDERED_WORDS = FEMALE_WORDS | MALE_WORDS
+
+
 def _gender_of_words(words: set[str]) -> str | None:
     if words & FEMALE_WORDS:
         return "f"
@@ -686,7 +689,7 @@ def _describe(doc: Doc, names: list[_Name], owners: list[int], entities: list[Ar
             continue
         tokens = _title_tokens(doc, name)
         before = doc[name.start - 1].lower_ if name.start > 0 else ""
-        words = _words(tokens) | ({before} if before in FEMALE_WORDS | MALE_WORDS else set())
+        words = _words(tokens) | ({before} if before in GENDERED_WORDS else set())
         if name.title:
             words |= {w.lower().strip(".") for w in name.title.split()}
             entity.title_text = entity.title_text or name.title

@@ -216,6 +216,9 @@ def _infinitive(verb: Token) -> Token | None:
     return None
 
 
+PROMISE_OR_INTENTION_VERBS = PROMISE_VERBS | INTENTION_VERBS  # made once: promise_or_plan sees every verb
+
+
 def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
     """'X pledged to cut taxes', 'X urged Congress to act', 'X decided to run':
     what was promised, asked or planned, with whoever was asked.
@@ -227,7 +230,7 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
     and one holding a quoted wording is left to the rules for quote marks, which
     report those words as said.
     """
-    if token.pos_ != "VERB" or lemma(token) not in PROMISE_VERBS | INTENTION_VERBS:
+    if token.pos_ != "VERB" or lemma(token) not in PROMISE_OR_INTENTION_VERBS:
         return None
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
         return None
