@@ -34,7 +34,7 @@ from functools import lru_cache
 import numpy
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.strings import get_string_id
-from spacy.symbols import NOUN, PROPN
+from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from stream.nlp.aliases import defined_acronyms
@@ -818,27 +818,31 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     person named as the object of a verb on the way up, far enough below the subject, is taken
     instead (see _named_objects and OBJECT_BEFORE_SUBJECT).
     """
-    word = token.lower_
-    node = token
+    word, own_dep = token.lower_, token.dep_
+    # the walk up reads the head, label and POS arrays; a Token is made only where a rule reads one
+    doc = token.doc
+    tokens, up, deps, pos = doc_tokens(doc), doc_heads(doc), doc_deps(doc), doc_array(doc, "POS")
+    at = token.i
     crossed, objects = 0, []
-    while node.head.i != node.i:
-        crossed += node.dep_ in CLAUSE_DEPS
-        if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
+    while up[at] != at:
+        crossed += deps[at] in CLAUSE_DEPS
+        if deps[at] == "relcl" and own_dep in SUBJECT_DEPS:
             return None  # "Parton graced Erin with a song she recorded": not the subject above
-        if node.dep_ == "ccomp" and node.head.lemma_ in ADDRESSING_VERBS:
-            addressee = _addressee(node.head, heads, entities, word)
+        if deps[at] == "ccomp" and tokens[up[at]].lemma_ in ADDRESSING_VERBS:
+            addressee = _addressee(tokens[up[at]], heads, entities, word)
             if addressee is not None:
                 return addressee
-        below, node = node, node.head
-        found = heads.get(node.i)
-        if found is None and node.pos_ == "NOUN" and token.dep_ == "poss" and below.dep_ == "prep":
+        below, at = at, up[at]
+        found = heads.get(at)
+        if found is None and pos[at] == NOUN and own_dep == "poss" and deps[below] == "prep":
             # "Connie's idea of her marriage": the owner of the noun the possessive is in
-            found = next((heads.get(c.i) for c in node.children if c.dep_ == "poss" and c.i != token.i), None)
-        if found is not None and node.pos_ in ("PROPN", "NOUN"):
+            found = next((heads.get(c.i) for c in tokens[at].children if c.dep_ == "poss" and c.i != token.i), None)
+        if found is not None and pos[at] in (PROPN, NOUN):
             return found if _fits(entities[found], word) else None
-        if node.pos_ in ("VERB", "AUX"):
-            if token.dep_ == "poss" and below.dep_ in PREDICATE_DEPS:
+        if pos[at] in (VERB, AUX):
+            if own_dep == "poss" and deps[below] in PREDICATE_DEPS:
                 continue  # "Edith was appointed her successor": not Edith; up to the clause above
+            node = tokens[at]
             objects += _named_objects(node, token, heads, entities)
             for child in node.children:
                 if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
@@ -886,14 +890,16 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
     maps each name's head token to its entity) and agrees.
     """
     word = token.lower_
-    node = token
-    while node.head.i != node.i:
-        child, node = node, node.head
-        if child.dep_ in SUBJECT_DEPS or child.dep_ == "conj":
+    doc = token.doc  # the walk up reads arrays; a Token only for a verb whose subjects are looked at
+    tokens, up, deps, pos = doc_tokens(doc), doc_heads(doc), doc_deps(doc), doc_array(doc, "POS")
+    at = token.i
+    while up[at] != at:
+        below, at = at, up[at]
+        if deps[below] in SUBJECT_DEPS or deps[below] == "conj":
             continue  # "Although he tours": up from the pronoun's own clause to the one it fronts
-        if node.pos_ not in ("VERB", "AUX") or child.i > node.i:
+        if pos[at] not in (VERB, AUX) or below > at:
             continue
-        for subject in node.children:
+        for subject in tokens[at].children:
             if subject.dep_ in SUBJECT_DEPS and subject.i > token.i:
                 found = ahead.get(subject.i)
                 if found is None:  # "During her time there, Bridget's storylines included"
