@@ -68,6 +68,7 @@ from stream.nlp.views import (
     doc_text,
     doc_tokens,
     doc_words,
+    span_text,
     tokens_text,
 )
 
@@ -401,7 +402,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
                 alone, opening = _word_count(doc, parts[-1], counts), _word_count(doc, parts[0], counts)
                 label = "PERSON" if alone > opening else label
             names.append(_Name(start, span.end, text, label, title))
-    model_labels = [(name_text(span.text), span.label_) for span in tagged]
+    model_labels = [(name_text(span_text(span)), span.label_) for span in tagged]
     names = _majority_labels(names, model_labels, known={span.start for span in people})
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}

@@ -390,7 +390,7 @@ def _facility_name(ent: SpacySpan) -> bool:
         return False
     if not (_lemma(head) in FACILITY_NOUNS or head.lower_ in FACILITY_NOUNS):
         return False
-    if ent.label_ == "ORG" and ent.text.isupper():
+    if ent.label_ == "ORG" and span_text(ent).isupper():
         return False
     return all(t.pos_ in ("PROPN", "PUNCT") for t in ent)  # "Russian" is an adjective
 
