@@ -1039,10 +1039,9 @@ def _is_description(token: Token) -> bool:
 
 def _with_definite_det(doc: Doc) -> set[int]:
     """Tokens with a "the", "this" or "that" determiner among their children (the words from an array)."""
-    tokens = doc_tokens(doc)
+    heads, deps = doc_heads(doc), doc_array(doc, "DEP")
     found = numpy.flatnonzero(column_in(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
-    dets = [tokens[i] for i in found]
-    return {t.head.i for t in dets if t.dep == DET and t.head.i != t.i}
+    return {heads[i] for i in found if deps[i] == DET and heads[i] != i}
 
 
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:

@@ -125,7 +125,7 @@ def _clause_attributions(layout: Layout, match: VerbMatch, claimed: set[int]) ->
         claimed.update(touched)
         regions = [layout.regions[i] for i in fresh]
         return [Attribution("direct", r.start, r.end, cue, speaker, act=act) for r in regions]
-    words = sum(1 for i in range(first, last + 1) if is_word(layout.doc[i]))
+    words = sum(1 for token in layout.tokens[first : last + 1] if is_word(token))
     if kind == "indirect" and words < MIN_INDIRECT_WORDS:
         return []
     claimed.update(touched)
