@@ -61,6 +61,7 @@ from stream.nlp.names import NAME_CACHE_SIZE, clean_name
 from stream.nlp.views import (
     column_in,
     doc_array,
+    doc_children,
     doc_column,
     doc_deps,
     doc_ents,
@@ -843,14 +844,13 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
         if pos[at] in (VERB, AUX):
             if own_dep == "poss" and deps[below] in PREDICATE_DEPS:
                 continue  # "Edith was appointed her successor": not Edith; up to the clause above
-            node = tokens[at]
-            objects += _named_objects(node, token, heads, entities)
-            for child in node.children:
-                if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
+            objects += _named_objects(tokens[at], token, heads, entities)
+            for child in doc_children(doc)[at]:
+                if deps[child] not in SUBJECT_DEPS or child > token.i:
                     continue
-                if child.lower_ in ("who", "that") and node.dep_ == "relcl":
-                    child = node.head
-                found = heads.get(child.i)
+                if tokens[child].lower_ in ("who", "that") and deps[at] == "relcl":
+                    child = up[at]
+                found = heads.get(child)
                 if found is not None and _fits(entities[found], word):
                     return objects[0] if objects and crossed >= OBJECT_BEFORE_SUBJECT.get(token.dep_, 1) else found
     return None
@@ -860,7 +860,8 @@ def _named_objects(verb: Token, token: Token, heads: dict[int, int], entities: l
     """The people named as `verb`'s object before the pronoun `token` that fit it: for a pronoun
     a clause or two below, the one acted on is nearer than the subject ("Carrie asks Fara to
     recruit Aayan but she fails" -> Fara; "Drucci struck Healy and tried to get his gun" -> Healy)."""
-    found = (heads.get(c.i) for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < token.i)
+    deps = doc_deps(verb.doc)
+    found = (heads.get(c) for c in doc_children(verb.doc)[verb.i] if deps[c] in ("dobj", "dative") and c < token.i)
     return [e for e in found if e is not None and _fits(entities[e], token.lower_)]
 
 

@@ -27,6 +27,7 @@ class _Views:
     words: list[str] | None = None
     heads: list[int] | None = None
     deps: list[str] | None = None
+    children: list[list[int]] | None = None
     columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -42,7 +43,7 @@ MAX_CACHED_WORDS = 50_000
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
         _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
-        _last.heads, _last.deps = None, None
+        _last.heads, _last.deps, _last.children = None, None, None
         _last.columns, _last.arrays = {}, {}
     return _last
 
@@ -112,6 +113,19 @@ def doc_heads(doc: Doc) -> list[int]:
         offsets = doc_column(doc, "HEAD").astype(numpy.int64)  # head - i, stored unsigned
         views.heads = (numpy.arange(len(offsets)) + offsets).tolist()
     return views.heads
+
+
+def doc_children(doc: Doc) -> list[list[int]]:
+    """The indices of every token's children (token.children), in order, from the head array (no Token objects)."""
+    views = _views(doc)
+    if views.children is None:
+        heads = doc_heads(doc)
+        children: list[list[int]] = [[] for _ in heads]
+        for i, head in enumerate(heads):
+            if head != i:
+                children[head].append(i)
+        views.children = children
+    return views.children
 
 
 def doc_deps(doc: Doc) -> list[str]:
