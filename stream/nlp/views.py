@@ -12,6 +12,7 @@ then wait for the cyclic garbage collector (a worker's memory grew by hundreds o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy
@@ -27,7 +28,7 @@ class _Views:
     words: list[str] | None = None
     heads: list[int] | None = None
     deps: list[str] | None = None
-    children: list[list[int]] | None = None
+    children: list[Sequence[int]] | None = None
     columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -115,15 +116,19 @@ def doc_heads(doc: Doc) -> list[int]:
     return views.heads
 
 
-def doc_children(doc: Doc) -> list[list[int]]:
+def doc_children(doc: Doc) -> list[Sequence[int]]:
     """The indices of every token's children (token.children), in order, from the head array (no Token objects)."""
     views = _views(doc)
     if views.children is None:
         heads = doc_heads(doc)
-        children: list[list[int]] = [[] for _ in heads]
+        children: list[Sequence[int]] = [()] * len(heads)  # a list only for a token with children
         for i, head in enumerate(heads):
             if head != i:
-                children[head].append(i)
+                found = children[head]
+                if isinstance(found, list):
+                    found.append(i)
+                else:
+                    children[head] = [i]
         views.children = children
     return views.children
 

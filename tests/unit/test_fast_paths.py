@@ -138,7 +138,7 @@ def test_columns_read_together_are_each_attributes_own_array(doc, attr):
 def test_heads_and_labels_are_the_tokens_own(doc):
     assert doc_heads(doc) == [t.head.i for t in doc]
     assert doc_deps(doc) == [t.dep_ for t in doc]
-    assert doc_children(doc) == [[c.i for c in t.children] for t in doc]
+    assert [list(found) for found in doc_children(doc)] == [[c.i for c in t.children] for t in doc]
 
 
 def _walked_clause_head(token):
