@@ -243,7 +243,9 @@ def mention_spans(doc: Doc, ents: Iterable[SpacySpan]) -> list[SpacySpan]:
     for ent in ents:
         for start, end in _parts(ent):
             start, end = _trim(doc, start, end, label=ent.label_)
-            if start < end:
+            if start == ent.start and end == ent.end:
+                spans.append(ent)  # most mentions: clean already, no new Span
+            elif start < end:
                 spans.append(SpacySpan(doc, start, end, label=ent.label_))
     return spans
 
