@@ -1077,11 +1077,12 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
     candidates = _mention_candidates(doc, starts)
     definite = _with_definite_det(doc)  # most nouns have no "the": no walk over their children
-    i = 0
-    while i < len(tokens):
-        if i not in candidates:  # no name, pronoun or noun: nothing to link
-            i += 1
+    resume = 0  # the token after the last mention looked at: a name's other words are not
+    for i in sorted(candidates):  # elsewhere no name, pronoun or noun: nothing to link
+        if i < resume:
             continue
+        if i >= len(tokens):
+            break
         token = tokens[i]
         entity, end, kind = None, i + 1, "name"
         if i in starts:
@@ -1120,6 +1121,6 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
             heads[token.i] = entity
             if appos_of is not None:
                 heads.setdefault(appos_of.i, entity)  # "Margaret's daughter, Margaret Crichton, had"
-        i = end
+        resume = end
     by_token = {t: number for number, m in enumerate(mentions) for t in range(m.start, m.end)}
     return Coref(entities, mentions, by_token)
