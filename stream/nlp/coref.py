@@ -246,7 +246,9 @@ def _quoted(doc: Doc) -> list[bool]:
     marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    for i in [i for i, word in enumerate(words) if word in marks]:
+    mark_ids = numpy.array(sorted(get_string_id(mark) for mark in marks), dtype=numpy.uint64)
+    marked = numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), mark_ids)).tolist() if marks else []
+    for i in marked:
         flags[done:i] = [inside] * (i - done)
         effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
