@@ -1024,8 +1024,8 @@ def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
     revoked it. But the company was confident": Google); else the one last named."""
     if not fits:
         return None
-    doc = token.doc
-    previous = doc[token.sent.start - 1].sent.start if token.sent.start > 0 else token.sent.start
+    doc, start = token.doc, token.sent.start  # token.sent walks to the sentence's edges: read once
+    previous = doc[start - 1].sent.start if start > 0 else start
     for item in reversed(fits):
         if item.token < previous:
             break
