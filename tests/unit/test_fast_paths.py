@@ -15,6 +15,8 @@ from stream.nlp.coref import (
     _sentence_index,
     _with_definite_det,
 )
+from stream.nlp.lexicon import REPORTING_VERBS
+from stream.nlp.quotes.grammar import is_reporting_verb
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
@@ -173,3 +175,10 @@ def test_column_in_is_isin():
     assert column_in(column, ids).tolist() == numpy.isin(column, ids).tolist()
     assert column_in(column, ids).tolist() == [False, True, False, True, False, True, False, True]
     assert column_in(column[:0], ids).tolist() == []
+
+
+def test_reporting_verbs_kept_by_lemma_match_the_list(doc):
+    expected = [t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS for t in doc]
+    assert [is_reporting_verb(t) for t in doc] == expected
+    assert [is_reporting_verb(t) for t in doc] == expected  # asked again: from the kept answers
+    assert any(expected)

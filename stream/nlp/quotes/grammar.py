@@ -32,9 +32,22 @@ def lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+# Lemma id -> on the reporting list: the rules ask about every verb, often twice, and a lemma id
+# always names the same text. Cleared when it grows past the limit.
+_reporting: dict[int, bool] = {}
+MAX_CACHED_LEMMAS = 20_000
+
+
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    return token.pos in (VERB, AUX) and lemma(token) in REPORTING_VERBS  # ids: no string for most words
+    if token.pos != VERB and token.pos != AUX:  # ids: no string for most words
+        return False
+    found = _reporting.get(token.lemma)
+    if found is None:
+        if len(_reporting) > MAX_CACHED_LEMMAS:
+            _reporting.clear()
+        found = _reporting[token.lemma] = lemma(token) in REPORTING_VERBS
+    return found
 
 
 def act_of(verb: Token, *, subject: Token | None = None) -> Act:
