@@ -434,6 +434,8 @@ def entity_label(mentions: list[Mention]) -> str:
     labels = [m.label for m in mentions]
     if "FAC" in labels:
         labels = [label for label in labels if label != "NORP"]
+    if labels.count(labels[0]) == len(labels):
+        return labels[0]  # most entities: one label, nothing to count
     counts = Counter(labels)
     return max(counts, key=lambda label: (counts[label], -labels.index(label)))
 
