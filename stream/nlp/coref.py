@@ -265,11 +265,10 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
     or that are the subject of a speech verb ("Na'moks said")."""
     found = []
-    pos = doc_array(doc, "POS")
-    i = 0
-    while i < len(tokens):
-        if pos[i] != PROPN or tokens[i].ent_type:  # the POS array first: most words are no proper noun
-            i += 1
+    untagged = (doc_column(doc, "POS") == PROPN) & (doc_column(doc, "ENT_TYPE") == 0)  # most words: no proper noun
+    resume = 0  # the word after the last run taken
+    for i in numpy.flatnonzero(untagged).tolist():
+        if i < resume:
             continue
         token = tokens[i]
         if first_name_gender(token.text) is not None:
@@ -280,7 +279,7 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
                 end += 1
             if end - i >= 2:
                 found.append(Span(doc, i, end, label="PERSON"))
-            i = end
+            resume = end
         elif _speaks(token) and token.text[:1].isupper():
             start = token.i
             while start > 0 and tokens[start - 1].pos_ == "PROPN" and tokens[start - 1].dep_ == "compound":
@@ -288,9 +287,6 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
                     break
                 start -= 1
             found.append(Span(doc, start, token.i + 1, label="PERSON"))
-            i += 1
-        else:
-            i += 1
     return found
 
 
