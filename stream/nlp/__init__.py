@@ -35,6 +35,7 @@ from stream.nlp.gazetteer import load_gazetteer
 from stream.nlp.lemmas import speed_up_lemmatizer
 from stream.nlp.lexicon import DASHES
 from stream.nlp.quotes import extract_quotes
+from stream.nlp.views import remember_text
 
 # The quote rules read the parse, the NER and lemmas; nothing else is needed. The
 # lemmatizer's rules run as newswire_lemmas (stream/nlp/lemmas.py) and the attribute
@@ -289,6 +290,7 @@ def _assemble(
 ) -> EnrichedArticle | EnrichmentFailure:
     started = time.perf_counter()
     try:
+        remember_text(doc, article.body)  # the extractors cut their texts from it
         entities = extractors.entities(doc, article)
     except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
         return _failure(article, "entities", exc)

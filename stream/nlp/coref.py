@@ -34,7 +34,7 @@ from functools import lru_cache
 import numpy
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.strings import get_string_id
-from spacy.symbols import NOUN, PROPN
+from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from stream.nlp.aliases import defined_acronyms
@@ -58,7 +58,20 @@ from stream.nlp.lexicon import (
     THING_PRONOUNS,
 )
 from stream.nlp.names import NAME_CACHE_SIZE, clean_name
-from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, tokens_text
+from stream.nlp.views import (
+    column_in,
+    doc_array,
+    doc_children,
+    doc_column,
+    doc_deps,
+    doc_ents,
+    doc_heads,
+    doc_text,
+    doc_tokens,
+    doc_words,
+    span_text,
+    tokens_text,
+)
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 # The model often labels a person ORG, GPE or NORP ("Amanda Nunes", "Nunes", "Schuh"): a mention
@@ -79,6 +92,8 @@ CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "xcomp", "conj", "pcomp", "a
 OBJECT_BEFORE_SUBJECT = {"poss": 2}
 # Clauses that may leave their subject unsaid: "to trade him", "defeating him", "and thanked him".
 CONTROLLED_DEPS = frozenset({"xcomp", "advcl", "conj"})
+# Where the walk up to a mention's clause stops.
+CLAUSE_HEAD_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj"})
 DEFINITE_DETS = frozenset({"the", "this", "that"})
 DEFINITE_DET_IDS = frozenset(get_string_id(word) for word in DEFINITE_DETS)
 DEFINITE_DET_ARRAY = numpy.array(sorted(DEFINITE_DET_IDS), dtype=numpy.uint64)
@@ -149,7 +164,8 @@ class ArticleEntity:
     title_text: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class Mention:
     """Tokens start..end (exclusive) of the doc that refer to entity number `entity`."""
 
@@ -185,7 +201,8 @@ class Coref:
         return None if mention is None else self.entities[mention.entity]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class _Name:
     start: int
     end: int
@@ -194,7 +211,8 @@ class _Name:
     title: str | None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class _Seen:
     """An earlier mention as the pronoun rules see it."""
 
@@ -238,7 +256,9 @@ def _quoted(doc: Doc) -> list[bool]:
     marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    for i in [i for i, word in enumerate(words) if word in marks and (word != "`" or _paired_backtick(words, i))]:
+    mark_ids = numpy.array(sorted(get_string_id(mark) for mark in marks), dtype=numpy.uint64)
+    marked = numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), mark_ids)).tolist() if marks else []
+    for i in [i for i in marked if words[i] != "`" or _paired_backtick(words, i)]:
         flags[done:i] = [inside] * (i - done)
         effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
@@ -255,11 +275,10 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper-noun runs the model did not tag that open with a known first name ("Amanda Nunes"),
     or that are the subject of a speech verb ("Na'moks said")."""
     found = []
-    pos = doc_array(doc, "POS")
-    i = 0
-    while i < len(tokens):
-        if pos[i] != PROPN or tokens[i].ent_type:  # the POS array first: most words are no proper noun
-            i += 1
+    untagged = (doc_column(doc, "POS") == PROPN) & (doc_column(doc, "ENT_TYPE") == 0)  # most words: no proper noun
+    resume = 0  # the word after the last run taken
+    for i in numpy.flatnonzero(untagged).tolist():
+        if i < resume:
             continue
         token = tokens[i]
         if first_name_gender(token.text) is not None:
@@ -270,7 +289,7 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
                 end += 1
             if end - i >= 2:
                 found.append(Span(doc, i, end, label="PERSON"))
-            i = end
+            resume = end
         elif _speaks(token) and token.text[:1].isupper():
             start = token.i
             while start > 0 and tokens[start - 1].pos_ == "PROPN" and tokens[start - 1].dep_ == "compound":
@@ -278,9 +297,6 @@ def _person_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
                     break
                 start -= 1
             found.append(Span(doc, start, token.i + 1, label="PERSON"))
-            i += 1
-        else:
-            i += 1
     return found
 
 
@@ -288,9 +304,12 @@ def _organisation_chains(doc: Doc, tokens: list[Token]) -> list[Span]:
     """Proper nouns the model did not tag that an organisation noun introduces:
     "media buying company GroupM", "the union Unifor"."""
     found = []
-    for token in tokens:
-        if token.pos != PROPN or token.ent_type or not token.text[:1].isupper():
+    words = doc_words(doc)
+    untagged = (doc_column(doc, "POS") == PROPN) & (doc_column(doc, "ENT_TYPE") == 0)  # arrays: no Token objects
+    for i in numpy.flatnonzero(untagged).tolist():
+        if not words[i][:1].isupper():
             continue
+        token = tokens[i]
         if token.dep_ == "compound" and token.head.pos == PROPN:
             continue  # the chain's last word carries it
         nouns = [c for c in token.children if c.dep_ == "compound" and c.i < token.i and c.pos == NOUN]
@@ -364,7 +383,7 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
     if people:
         known = {i for span in people for i in range(span.start, span.end)}
         spans = [s for s in spans if not known & set(range(s.start, s.end))] + list(people)
-    counts: Counter[int] | None = None  # word ids, counted when a name needs them
+    counts: dict[int, int] = {}  # word id -> how often the doc has it, counted when a name needs it
     names = []
     for span in _merge_adjacent_people(sorted(spans, key=lambda s: s.start)):
         start, title = span.start, None
@@ -389,15 +408,24 @@ def _names(doc: Doc, tokens: list[Token], people: Sequence[Span] = ()) -> list[_
             if label in RELABELLED_AS_PERSON and _person_label(text, label) == "PERSON":
                 # "Amanda Nunes" tagged ORG is a person when "Nunes" recurs alone; "Diamond Resorts" is not
                 parts = text.split()
-                counts = Counter(doc_array(doc, "ORTH")) if counts is None else counts  # no Token objects
-                label = "PERSON" if counts[get_string_id(parts[-1])] > counts[get_string_id(parts[0])] else label
+                alone, opening = _word_count(doc, parts[-1], counts), _word_count(doc, parts[0], counts)
+                label = "PERSON" if alone > opening else label
             names.append(_Name(start, span.end, text, label, title))
-    model_labels = [(name_text(span.text), span.label_) for span in tagged]
+    model_labels = [(name_text(span_text(span)), span.label_) for span in tagged]
     names = _majority_labels(names, model_labels, known={span.start for span in people})
     # "Citizenship Canada (IRCC)": the acronym is the long form's other name
     defined = {short: name_text(long) for short, long in defined_acronyms(doc_text(doc)).items()}
     names = [replace(n, text=defined[n.text]) if n.text in defined else n for n in names]
     return sorted(names + _untagged_surnames(doc, tokens, names), key=lambda n: n.start)
+
+
+def _word_count(doc: Doc, word: str, counts: dict[int, int]) -> int:
+    """How many tokens of `doc` are `word`, counted on the word-id array (no Token objects) and kept in `counts`."""
+    word_id = get_string_id(word)
+    found = counts.get(word_id)
+    if found is None:
+        found = counts[word_id] = doc_array(doc, "ORTH").count(word_id)
+    return found
 
 
 def _majority_labels(
@@ -436,11 +464,14 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     parts |= {_initials(org): "ORG" for org in orgs if len(org.split()) > 1}
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
     covered = {i for n in names for i in range(n.start, n.end)}
-    found = []
+    found: list[_Name] = []
     words = doc_words(doc)
-    capitalised = {word for word in set(words) if word[:1].isupper()}  # each distinct word tested once
+    # each distinct word tested once: only a capitalised one whose name text is a known part can be found
+    known = {word for word in set(words) if word[:1].isupper() and _known_part(word, parts)}
+    if not known:
+        return found
     for i, word in enumerate(words):
-        if word not in capitalised or i in covered:  # from the word list: no Token object for most words
+        if word not in known or i in covered:  # from the word list: no Token object for most words
             continue
         token = tokens[i]
         if token.is_lower:
@@ -451,6 +482,11 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
             if text in parts:
                 found.append(_Name(token.i, token.i + 1, text, parts[text], None))
     return found
+
+
+def _known_part(word: str, parts: Collection[str]) -> bool:
+    text = name_text(word)
+    return text[:1].isupper() and text in parts
 
 
 def _person_label(text: str, label: str) -> str:
@@ -472,8 +508,29 @@ def _person_key(short: str, fulls: list[str], recent: dict[str, int] | None = No
     Two people may share a surname ("Kevin Vickers", "Andrew Vickers"): "Vickers" joins
     the one the article named most recently (`recent` maps a full name to that position).
     """
-    matches = [_fullest(full, fulls) for full in fulls if _part_of(short, full)]
-    people = list(dict.fromkeys(matches))
+    return _pick_person(short, _people_of(short, fulls), recent)
+
+
+def _people_of(short: str, fulls: list[str], fullest: dict[str, str] | None = None) -> list[str]:
+    """The fullest names `short` is part of, in the order of `fulls`, each once.
+
+    `fullest` keeps _fullest(full, fulls) per full name for calls with the same `fulls`.
+    """
+    words = _word_set(short)
+    found: dict[str, None] = {}
+    for full in fulls:
+        if words <= _word_set(full):
+            best = None if fullest is None else fullest.get(full)
+            if best is None:
+                best = _fullest(full, fulls)
+                if fullest is not None:
+                    fullest[full] = best
+            found[best] = None
+    return list(found)
+
+
+def _pick_person(short: str, people: list[str], recent: dict[str, int] | None) -> str:
+    """_person_key's choice among the names `short` is part of: the one named last wins a tie."""
     if not people:
         return short
     if len(people) > 1 and recent is not None:
@@ -516,11 +573,14 @@ def _introduced_first(full: str, short: str, first_seen: dict[str, int] | None) 
     return first_seen is None or first_seen.get(full, 0) < first_seen.get(short, 0)
 
 
-def _first_seen(doc: Doc, names: list[_Name]) -> dict[str, int]:
-    """Where each name is first used as a name of its own, not as a modifier ("a Suncor refinery")."""
+def _first_seen(names: list[_Name], roots: list[Token]) -> dict[str, int]:
+    """Where each name is first used as a name of its own, not as a modifier ("a Suncor refinery").
+
+    `roots` holds each name's syntactic head.
+    """
     found: dict[str, int] = {}
-    for name in names:
-        if doc[name.start : name.end].root.dep_ != "compound":
+    for name, root in zip(names, roots, strict=True):
+        if root.dep_ != "compound":
             found.setdefault(name.text, name.start)
     return found
 
@@ -552,18 +612,31 @@ def _group(
     keys: dict[tuple[str, str], int] = {}
     owners = []
     recent: dict[str, int] = {}
+    # An article repeats its names: the names each text is part of, and each organisation's
+    # longer form, are worked out once per text (neither depends on where the name is).
+    people_of: dict[str, list[str]] = {}
+    fullest: dict[str, str] = {}  # _fullest of each person's name among all of `people`
+    org_keys: dict[str, str] = {}
     for name in names:
-        fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
-        person = _person_key(name.text, fulls, recent) if name.label in PERSON_LIKE_LABELS else name.text
+        person = name.text
+        if name.label in PERSON_LIKE_LABELS:
+            found = people_of.get(name.text)
+            if found is None:
+                fulls = [full for full in people if full not in spouses or not _is_surname(name.text, full)]
+                shared = fullest if len(fulls) == len(people) else None
+                found = people_of[name.text] = _people_of(name.text, fulls, shared)
+            person = _pick_person(name.text, found, recent)
         if name.label == "PERSON" and len(name.text.split()) > 1:
             recent[person] = name.start
         if name.label == "PERSON" or person != name.text:
             key = (person, "PERSON")
+        elif name.label in ("GPE", "NORP"):
+            key = (name.text, name.label)
         else:
-            key = (
-                _org_key(name.text, orgs, first_seen) if name.label not in ("GPE", "NORP") else name.text,
-                name.label,
-            )
+            org = org_keys.get(name.text)
+            if org is None:
+                org = org_keys[name.text] = _org_key(name.text, orgs, first_seen)
+            key = (org, name.label)
         if key not in keys:
             keys[key] = len(entities)
             entities.append(ArticleEntity(name=key[0], label=key[1]))
@@ -607,6 +680,9 @@ def _title_tokens(doc: Doc, name: _Name) -> list[Token]:
     return found
 
 
+GENDERED_WORDS = FEMALE_WORDS | MALE_WORDS
+
+
 def _gender_of_words(words: set[str]) -> str | None:
     if words & FEMALE_WORDS:
         return "f"
@@ -623,7 +699,7 @@ def _describe(doc: Doc, names: list[_Name], owners: list[int], entities: list[Ar
             continue
         tokens = _title_tokens(doc, name)
         before = doc[name.start - 1].lower_ if name.start > 0 else ""
-        words = _words(tokens) | ({before} if before in FEMALE_WORDS | MALE_WORDS else set())
+        words = _words(tokens) | ({before} if before in GENDERED_WORDS else set())
         if name.title:
             words |= {w.lower().strip(".") for w in name.title.split()}
             entity.title_text = entity.title_text or name.title
@@ -665,9 +741,15 @@ def _compatible(entity: ArticleEntity, word: str) -> bool:
 
 
 def _clause_head(token: Token) -> Token:
-    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
-        token = token.head
-    return token
+    return doc_tokens(token.doc)[_clause_head_index(token.doc, token.i)]
+
+
+def _clause_head_index(doc: Doc, i: int) -> int:
+    """The index of _clause_head(doc[i]), walked on the head and label arrays (no Token objects)."""
+    heads, deps = doc_heads(doc), doc_deps(doc)
+    while deps[i] not in CLAUSE_HEAD_DEPS and heads[i] != i:
+        i = heads[i]
+    return i
 
 
 def _bound_heads(token: Token) -> set[int]:
@@ -746,34 +828,37 @@ def _local_antecedent(token: Token, heads: dict[int, int], entities: list[Articl
     person named as the object of a verb on the way up, far enough below the subject, is taken
     instead (see _named_objects and OBJECT_BEFORE_SUBJECT).
     """
-    word = token.lower_
-    node = token
+    word, own_dep = token.lower_, token.dep_
+    # the walk up reads the head, label and POS arrays; a Token is made only where a rule reads one
+    doc = token.doc
+    tokens, up, deps, pos = doc_tokens(doc), doc_heads(doc), doc_deps(doc), doc_array(doc, "POS")
+    at = token.i
     crossed, objects = 0, []
-    while node.head.i != node.i:
-        crossed += node.dep_ in CLAUSE_DEPS
-        if node.dep_ == "relcl" and token.dep_ in SUBJECT_DEPS:
+    while up[at] != at:
+        crossed += deps[at] in CLAUSE_DEPS
+        if deps[at] == "relcl" and own_dep in SUBJECT_DEPS:
             return None  # "Parton graced Erin with a song she recorded": not the subject above
-        if node.dep_ == "ccomp" and node.head.lemma_ in ADDRESSING_VERBS:
-            addressee = _addressee(node.head, heads, entities, word)
+        if deps[at] == "ccomp" and tokens[up[at]].lemma_ in ADDRESSING_VERBS:
+            addressee = _addressee(tokens[up[at]], heads, entities, word)
             if addressee is not None:
                 return addressee
-        below, node = node, node.head
-        found = heads.get(node.i)
-        if found is None and node.pos_ == "NOUN" and token.dep_ == "poss" and below.dep_ == "prep":
+        below, at = at, up[at]
+        found = heads.get(at)
+        if found is None and pos[at] == NOUN and own_dep == "poss" and deps[below] == "prep":
             # "Connie's idea of her marriage": the owner of the noun the possessive is in
-            found = next((heads.get(c.i) for c in node.children if c.dep_ == "poss" and c.i != token.i), None)
-        if found is not None and node.pos_ in ("PROPN", "NOUN"):
+            found = next((heads.get(c.i) for c in tokens[at].children if c.dep_ == "poss" and c.i != token.i), None)
+        if found is not None and pos[at] in (PROPN, NOUN):
             return found if _fits(entities[found], word) else None
-        if node.pos_ in ("VERB", "AUX"):
-            if token.dep_ == "poss" and below.dep_ in PREDICATE_DEPS:
+        if pos[at] in (VERB, AUX):
+            if own_dep == "poss" and deps[below] in PREDICATE_DEPS:
                 continue  # "Edith was appointed her successor": not Edith; up to the clause above
-            objects += _named_objects(node, token, heads, entities)
-            for child in node.children:
-                if child.dep_ not in SUBJECT_DEPS or child.i > token.i:
+            objects += _named_objects(tokens[at], token, heads, entities)
+            for child in doc_children(doc)[at]:
+                if deps[child] not in SUBJECT_DEPS or child > token.i:
                     continue
-                if child.lower_ in ("who", "that") and node.dep_ == "relcl":
-                    child = node.head
-                found = heads.get(child.i)
+                if tokens[child].lower_ in ("who", "that") and deps[at] == "relcl":
+                    child = up[at]
+                found = heads.get(child)
                 if found is not None and _fits(entities[found], word):
                     return objects[0] if objects and crossed >= OBJECT_BEFORE_SUBJECT.get(token.dep_, 1) else found
     return None
@@ -783,7 +868,8 @@ def _named_objects(verb: Token, token: Token, heads: dict[int, int], entities: l
     """The people named as `verb`'s object before the pronoun `token` that fit it: for a pronoun
     a clause or two below, the one acted on is nearer than the subject ("Carrie asks Fara to
     recruit Aayan but she fails" -> Fara; "Drucci struck Healy and tried to get his gun" -> Healy)."""
-    found = (heads.get(c.i) for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < token.i)
+    deps = doc_deps(verb.doc)
+    found = (heads.get(c) for c in doc_children(verb.doc)[verb.i] if deps[c] in ("dobj", "dative") and c < token.i)
     return [e for e in found if e is not None and _fits(entities[e], token.lower_)]
 
 
@@ -814,14 +900,16 @@ def _cataphora(token: Token, ahead: dict[int, int], entities: list[ArticleEntity
     maps each name's head token to its entity) and agrees.
     """
     word = token.lower_
-    node = token
-    while node.head.i != node.i:
-        child, node = node, node.head
-        if child.dep_ in SUBJECT_DEPS or child.dep_ == "conj":
+    doc = token.doc  # the walk up reads arrays; a Token only for a verb whose subjects are looked at
+    tokens, up, deps, pos = doc_tokens(doc), doc_heads(doc), doc_deps(doc), doc_array(doc, "POS")
+    at = token.i
+    while up[at] != at:
+        below, at = at, up[at]
+        if deps[below] in SUBJECT_DEPS or deps[below] == "conj":
             continue  # "Although he tours": up from the pronoun's own clause to the one it fronts
-        if node.pos_ not in ("VERB", "AUX") or child.i > node.i:
+        if pos[at] not in (VERB, AUX) or below > at:
             continue
-        for subject in node.children:
+        for subject in tokens[at].children:
             if subject.dep_ in SUBJECT_DEPS and subject.i > token.i:
                 found = ahead.get(subject.i)
                 if found is None:  # "During her time there, Bridget's storylines included"
@@ -970,8 +1058,8 @@ def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
     revoked it. But the company was confident": Google); else the one last named."""
     if not fits:
         return None
-    doc = token.doc
-    previous = doc[token.sent.start - 1].sent.start if token.sent.start > 0 else token.sent.start
+    doc, start = token.doc, token.sent.start  # token.sent walks to the sentence's edges: read once
+    previous = doc[start - 1].sent.start if start > 0 else start
     for item in reversed(fits):
         if item.token < previous:
             break
@@ -988,16 +1076,15 @@ def _is_description(token: Token) -> bool:
 
 def _with_definite_det(doc: Doc) -> set[int]:
     """Tokens with a "the", "this" or "that" determiner among their children (the words from an array)."""
-    tokens = doc_tokens(doc)
-    found = numpy.flatnonzero(numpy.isin(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
-    dets = [tokens[i] for i in found]
-    return {t.head.i for t in dets if t.dep == DET and t.head.i != t.i}
+    heads, deps = doc_heads(doc), doc_array(doc, "DEP")
+    found = numpy.flatnonzero(column_in(doc_column(doc, "LOWER"), DEFINITE_DET_ARRAY)).tolist()
+    return {heads[i] for i in found if deps[i] == DET and heads[i] != i}
 
 
 def _mention_candidates(doc: Doc, starts: Collection[int]) -> set[int]:
     """Tokens that may open a mention: a name's start, a pronoun, a noun (read from arrays)."""
     pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
-    found = numpy.flatnonzero((pos == NOUN) | numpy.isin(lower, PRONOUN_ARRAY))
+    found = numpy.flatnonzero((pos == NOUN) | column_in(lower, PRONOUN_ARRAY))
     return set(found.tolist()) | set(starts)
 
 
@@ -1008,26 +1095,30 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
     """
     tokens = doc_tokens(doc)  # one Token object per position, not one per doc[i]
     names = _names(doc, tokens, people)
-    spouses = frozenset(n.text for n in names if n.label == "PERSON" and _is_spouse(Span(doc, n.start, n.end).root))
-    entities, owners = _group(names, spouses, _first_seen(doc, names))
+    # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
+    name_roots = [Span(doc, name.start, name.end).root for name in names]  # Span(): no slice parsing
+    spouses = frozenset(
+        n.text for n, root in zip(names, name_roots, strict=True) if n.label == "PERSON" and _is_spouse(root)
+    )
+    entities, owners = _group(names, spouses, _first_seen(names, name_roots))
     owners = _join_aliases(tokens, names, owners)
     _describe(doc, names, owners, entities)
     sentences = _sentence_index(doc)
     quoted = _quoted(doc)
     starts = {name.start: (name, owner) for name, owner in zip(names, owners, strict=True)}
-    # a name's syntactic head ("Mary of York": Mary) gives its role and its clause
-    roots = {name.start: Span(doc, name.start, name.end).root for name in names}  # Span(): no slice parsing
+    roots = {name.start: root for name, root in zip(names, name_roots, strict=True)}
     ahead = {roots[name.start].i: owner for name, owner in zip(names, owners, strict=True)}
     mentions: list[Mention] = []
     seen: list[_Seen] = []
     heads: dict[int, int] = {}  # head token of each linked mention -> its entity
     candidates = _mention_candidates(doc, starts)
     definite = _with_definite_det(doc)  # most nouns have no "the": no walk over their children
-    i = 0
-    while i < len(tokens):
-        if i not in candidates:  # no name, pronoun or noun: nothing to link
-            i += 1
+    resume = 0  # the token after the last mention looked at: a name's other words are not
+    for i in sorted(candidates):  # elsewhere no name, pronoun or noun: nothing to link
+        if i < resume:
             continue
+        if i >= len(tokens):
+            break
         token = tokens[i]
         entity, end, kind = None, i + 1, "name"
         if i in starts:
@@ -1063,11 +1154,11 @@ def build_coref(doc: Doc, *, people: Sequence[Span] = ()) -> Coref:
         if entity is not None:
             mentions.append(Mention(i, end, kind, entity))
             subject = token.dep_ in SUBJECT_DEPS or (appos_of is not None and appos_of.dep_ in SUBJECT_DEPS)
-            head_of = _clause_head(token).i
+            head_of = _clause_head_index(doc, token.i)
             seen.append(_Seen(token.i, sentences[token.i], entity, subject, quoted[token.i], head_of))
             heads[token.i] = entity
             if appos_of is not None:
                 heads.setdefault(appos_of.i, entity)  # "Margaret's daughter, Margaret Crichton, had"
-        i = end
+        resume = end
     by_token = {t: number for number, m in enumerate(mentions) for t in range(m.start, m.end)}
     return Coref(entities, mentions, by_token)

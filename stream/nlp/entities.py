@@ -98,7 +98,8 @@ LEAD_WEIGHT = 0.2
 FREQUENCY_WEIGHT = 0.4
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: made per mention, and a frozen dataclass's __init__ costs several times more. Never changed once made.
+@dataclass(slots=True)
 class Mention:
     """One mention after label repair; `repaired` labels set the entity's label, others only vote."""
 
@@ -242,7 +243,9 @@ def mention_spans(doc: Doc, ents: Iterable[SpacySpan]) -> list[SpacySpan]:
     for ent in ents:
         for start, end in _parts(ent):
             start, end = _trim(doc, start, end, label=ent.label_)
-            if start < end:
+            if start == ent.start and end == ent.end:
+                spans.append(ent)  # most mentions: clean already, no new Span
+            elif start < end:
                 spans.append(SpacySpan(doc, start, end, label=ent.label_))
     return spans
 
@@ -389,7 +392,7 @@ def _facility_name(ent: SpacySpan) -> bool:
         return False
     if not (_lemma(head) in FACILITY_NOUNS or head.lower_ in FACILITY_NOUNS):
         return False
-    if ent.label_ == "ORG" and ent.text.isupper():
+    if ent.label_ == "ORG" and span_text(ent).isupper():
         return False
     return all(t.pos_ in ("PROPN", "PUNCT") for t in ent)  # "Russian" is an adjective
 
@@ -431,6 +434,8 @@ def entity_label(mentions: list[Mention]) -> str:
     labels = [m.label for m in mentions]
     if "FAC" in labels:
         labels = [label for label in labels if label != "NORP"]
+    if labels.count(labels[0]) == len(labels):
+        return labels[0]  # most entities: one label, nothing to count
     counts = Counter(labels)
     return max(counts, key=lambda label: (counts[label], -labels.index(label)))
 

@@ -12,6 +12,7 @@ then wait for the cyclic garbage collector (a worker's memory grew by hundreds o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy
@@ -25,6 +26,9 @@ class _Views:
     ents: tuple[Span, ...] | None = None
     tokens: list[Token] | None = None
     words: list[str] | None = None
+    heads: list[int] | None = None
+    deps: list[str] | None = None
+    children: list[Sequence[int]] | None = None
     columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -40,8 +44,14 @@ MAX_CACHED_WORDS = 50_000
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
         _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
+        _last.heads, _last.deps, _last.children = None, None, None
         _last.columns, _last.arrays = {}, {}
     return _last
+
+
+# The attributes the extractors read from every doc: one to_array call reads them all, in one
+# walk over the tokens, for about the cost of two calls of one attribute each.
+COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SPACY", "SENT_START", "HEAD", "DEP")
 
 
 def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
@@ -49,7 +59,21 @@ def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
     columns = _views(doc).columns
     found = columns.get(attr)
     if found is None:
-        found = columns[attr] = doc.to_array(attr)
+        if attr in COMMON_COLUMNS:
+            table = doc.to_array(list(COMMON_COLUMNS))
+            for number, name in enumerate(COMMON_COLUMNS):
+                columns.setdefault(name, table[:, number])
+            found = columns[attr]
+        else:
+            found = columns[attr] = doc.to_array(attr)
+    return found
+
+
+def column_in(column: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
+    """numpy.isin(column, ids) for a sorted array `ids`, by binary search: isin costs ten times more on a doc."""
+    at = numpy.searchsorted(ids, column)
+    numpy.minimum(at, len(ids) - 1, out=at)
+    found: numpy.ndarray = ids[at] == column
     return found
 
 
@@ -81,6 +105,52 @@ def doc_words(doc: Doc) -> list[str]:
         _word_texts.update((word, strings[word]) for word in set(ids).difference(_word_texts))
         views.words = [_word_texts[word] for word in ids]
     return views.words
+
+
+def doc_heads(doc: Doc) -> list[int]:
+    """The index of every token's head (token.head.i), from the HEAD array (no Token objects)."""
+    views = _views(doc)
+    if views.heads is None:
+        offsets = doc_column(doc, "HEAD").astype(numpy.int64)  # head - i, stored unsigned
+        views.heads = (numpy.arange(len(offsets)) + offsets).tolist()
+    return views.heads
+
+
+def doc_children(doc: Doc) -> list[Sequence[int]]:
+    """The indices of every token's children (token.children), in order, from the head array (no Token objects)."""
+    views = _views(doc)
+    if views.children is None:
+        heads = doc_heads(doc)
+        children: list[Sequence[int]] = [()] * len(heads)  # a list only for a token with children
+        for i, head in enumerate(heads):
+            if head != i:
+                found = children[head]
+                if isinstance(found, list):
+                    found.append(i)
+                else:
+                    children[head] = [i]
+        views.children = children
+    return views.children
+
+
+def doc_deps(doc: Doc) -> list[str]:
+    """Every token's dependency label (token.dep_), from the DEP array (no Token objects)."""
+    views = _views(doc)
+    if views.deps is None:
+        strings = doc.vocab.strings
+        labels = {label: strings[label] for label in set(doc_array(doc, "DEP"))}
+        views.deps = [labels[label] for label in doc_array(doc, "DEP")]
+    return views.deps
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Take `text`, the text `doc` was parsed from, as doc_text(doc), instead of joining the tokens again.
+
+    spaCy's tokenizer keeps every character, so the two are the same; a text that does not
+    end where the doc's last token does is not taken.
+    """
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        _views(doc).text = text
 
 
 def doc_text(doc: Doc) -> str:

@@ -6,7 +6,8 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from stream.nlp.entities import extract_entities, lead_end, repair_label, salience
+from stream.models import Span
+from stream.nlp.entities import Mention, entity_label, extract_entities, lead_end, repair_label, salience
 from stream.nlp.gazetteer import Gazetteer, load_gazetteer
 from stream.nlp.names import build_name_table
 
@@ -172,3 +173,22 @@ def test_lead_is_the_first_paragraph_or_sentence(nlp: Language, text: str, end: 
 def test_empty_and_entity_free_text(nlp: Language) -> None:
     assert extract_entities(nlp("")) == []
     assert extract_entities(nlp("it rained and then it stopped")) == []
+
+
+def _mentions(*labels: str, repaired: int = -1) -> list[Mention]:
+    return [Mention(Span("x", 0, 1), label, number == repaired) for number, label in enumerate(labels)]
+
+
+@pytest.mark.parametrize(
+    ("labels", "repaired", "expected"),
+    [
+        (["ORG"], -1, "ORG"),
+        (["GPE", "GPE", "GPE"], -1, "GPE"),
+        (["PERSON", "ORG", "ORG"], -1, "ORG"),
+        (["ORG", "PERSON"], -1, "ORG"),  # a tie: the earliest
+        (["NORP", "NORP", "FAC"], -1, "FAC"),  # with a facility, nationality does not vote
+        (["ORG", "ORG", "PERSON"], 2, "PERSON"),  # a repaired label decides
+    ],
+)
+def test_entity_label_is_the_repaired_or_most_common_label(labels, repaired, expected):
+    assert entity_label(_mentions(*labels, repaired=repaired)) == expected

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import numpy
 import pytest
 
 from stream.nlp.coref import (
     DEFINITE_DETS,
     PRONOUN_IDS,
+    _clause_head,
+    _clause_head_index,
     _mention_candidates,
     _quoted,
     _sentence_index,
     _with_definite_det,
 )
+from stream.nlp.lexicon import REPORTING_VERBS
+from stream.nlp.quotes.grammar import is_reporting_verb
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
-from stream.nlp.views import doc_array, doc_column, doc_ents, doc_text, doc_tokens, doc_words, span_text, tokens_text
+from stream.nlp.views import (
+    COMMON_COLUMNS,
+    column_in,
+    doc_array,
+    doc_children,
+    doc_column,
+    doc_deps,
+    doc_ents,
+    doc_heads,
+    doc_text,
+    doc_tokens,
+    doc_words,
+    remember_text,
+    span_text,
+    tokens_text,
+)
 
 TEXT = (
     "MOSCOW — Kremlin spokesman Dmitry Peskov said on Monday that the forces would stay.\n\n"
@@ -111,3 +131,56 @@ def test_mention_candidates_are_nouns_pronouns_and_name_starts(doc):
 def test_columns_are_the_arrays_read_once(doc):
     assert doc_column(doc, "POS").tolist() == doc_array(doc, "POS") == [t.pos for t in doc]
     assert doc_column(doc, "LOWER") is doc_column(doc, "LOWER")
+
+
+@pytest.mark.parametrize("attr", [*COMMON_COLUMNS, "TAG"])
+def test_columns_read_together_are_each_attributes_own_array(doc, attr):
+    assert doc_column(doc, "ORTH") is not None  # the common columns are read, in one call
+    assert doc_column(doc, attr).tolist() == doc.to_array(attr).tolist()
+
+
+def test_heads_and_labels_are_the_tokens_own(doc):
+    assert doc_heads(doc) == [t.head.i for t in doc]
+    assert doc_deps(doc) == [t.dep_ for t in doc]
+    assert [list(found) for found in doc_children(doc)] == [[c.i for c in t.children] for t in doc]
+
+
+def _walked_clause_head(token):
+    while token.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def test_clause_heads_walked_on_arrays_match_the_token_walk(doc):
+    expected = [_walked_clause_head(t).i for t in doc]
+    assert [_clause_head_index(doc, t.i) for t in doc] == expected
+    assert [_clause_head(t).i for t in doc] == expected
+    assert len(set(expected)) > 2
+
+
+def test_the_text_a_doc_was_parsed_from_is_its_text(nlp):
+    doc = nlp(TEXT)
+    remember_text(doc, TEXT)
+    assert doc_text(doc) is TEXT
+    assert doc_text(doc) == doc.text
+
+
+def test_a_text_that_is_not_the_docs_is_not_taken(nlp):
+    doc = nlp(TEXT)
+    remember_text(doc, TEXT + " and more")
+    assert doc_text(doc) == doc.text == TEXT
+
+
+def test_column_in_is_isin():
+    ids = numpy.array([3, 7, 2**63 + 5], dtype=numpy.uint64)
+    column = numpy.array([0, 3, 4, 7, 8, 2**63 + 5, 2**64 - 1, 3], dtype=numpy.uint64)
+    assert column_in(column, ids).tolist() == numpy.isin(column, ids).tolist()
+    assert column_in(column, ids).tolist() == [False, True, False, True, False, True, False, True]
+    assert column_in(column[:0], ids).tolist() == []
+
+
+def test_reporting_verbs_kept_by_lemma_match_the_list(doc):
+    expected = [t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS for t in doc]
+    assert [is_reporting_verb(t) for t in doc] == expected
+    assert [is_reporting_verb(t) for t in doc] == expected  # asked again: from the kept answers
+    assert any(expected)

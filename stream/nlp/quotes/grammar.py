@@ -18,7 +18,7 @@ from stream.nlp.lexicon import (
     SPEECH_VERBS,
     UNREALISING_VERBS,
 )
-from stream.nlp.views import doc_tokens, doc_words
+from stream.nlp.views import doc_children, doc_deps, doc_tokens, doc_words
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 CONTENT_DEPS = frozenset({"ccomp"})
@@ -32,9 +32,22 @@ def lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+# Lemma id -> on the reporting list: the rules ask about every verb, often twice, and a lemma id
+# always names the same text. Cleared when it grows past the limit.
+_reporting: dict[int, bool] = {}
+MAX_CACHED_LEMMAS = 20_000
+
+
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    return token.pos in (VERB, AUX) and lemma(token) in REPORTING_VERBS  # ids: no string for most words
+    if token.pos != VERB and token.pos != AUX:  # ids: no string for most words
+        return False
+    found = _reporting.get(token.lemma)
+    if found is None:
+        if len(_reporting) > MAX_CACHED_LEMMAS:
+            _reporting.clear()
+        found = _reporting[token.lemma] = lemma(token) in REPORTING_VERBS
+    return found
 
 
 def act_of(verb: Token, *, subject: Token | None = None) -> Act:
@@ -82,7 +95,12 @@ def content_clause(verb: Token) -> Token | None:
     With a clause on each side ('As he became chairman, X told friends that ...'),
     the one after the verb is what was said.
     """
-    clauses = [child for child in verb.children if child.dep_ in CONTENT_DEPS or _is_question(verb, child)]
+    tokens, deps = doc_tokens(verb.doc), doc_deps(verb.doc)
+    clauses = [
+        tokens[c]
+        for c in doc_children(verb.doc)[verb.i]
+        if deps[c] in CONTENT_DEPS or (deps[c] == "advcl" and _is_question(verb, tokens[c]))
+    ]
     after = [child for child in clauses if child.i > verb.i]
     return after[0] if after else clauses[0] if clauses else None
 
@@ -117,10 +135,12 @@ def _crosses_line(doc: Doc, a: int, b: int) -> bool:
 
 def _own_subject(verb: Token) -> Token | None:
     """The verb's nearest subject; one across a line break is a parse error, so look left."""
-    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.lower_ not in NON_SPEAKERS]
-    for child in verb.children:
-        if child.dep_ == "agent":
-            subjects.extend(g for g in child.children if g.dep_ == "pobj")
+    doc = verb.doc  # children and labels from the arrays: a Token only for a subject
+    tokens, deps, children = doc_tokens(doc), doc_deps(doc), doc_children(doc)
+    subjects = [tokens[c] for c in children[verb.i] if deps[c] in SUBJECT_DEPS and tokens[c].lower_ not in NON_SPEAKERS]
+    for child in children[verb.i]:
+        if deps[child] == "agent":
+            subjects.extend(tokens[g] for g in children[child] if deps[g] == "pobj")
     if not subjects:
         return None
     nearest = min(subjects, key=lambda t: abs(t.i - verb.i))

@@ -125,7 +125,7 @@ def _clause_attributions(layout: Layout, match: VerbMatch, claimed: set[int]) ->
         claimed.update(touched)
         regions = [layout.regions[i] for i in fresh]
         return [Attribution("direct", r.start, r.end, cue, speaker, act=act) for r in regions]
-    words = sum(1 for i in range(first, last + 1) if is_word(layout.doc[i]))
+    words = sum(1 for token in layout.tokens[first : last + 1] if is_word(token))
     if kind == "indirect" and words < MIN_INDIRECT_WORDS:
         return []
     claimed.update(touched)
@@ -216,6 +216,9 @@ def _infinitive(verb: Token) -> Token | None:
     return None
 
 
+PROMISE_OR_INTENTION_VERBS = PROMISE_VERBS | INTENTION_VERBS  # made once: promise_or_plan sees every verb
+
+
 def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
     """'X pledged to cut taxes', 'X urged Congress to act', 'X decided to run':
     what was promised, asked or planned, with whoever was asked.
@@ -227,7 +230,7 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
     and one holding a quoted wording is left to the rules for quote marks, which
     report those words as said.
     """
-    if token.pos_ != "VERB" or lemma(token) not in PROMISE_VERBS | INTENTION_VERBS:
+    if token.pos_ != "VERB" or lemma(token) not in PROMISE_OR_INTENTION_VERBS:
         return None
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
         return None
