@@ -1,15 +1,23 @@
 """Input a partition's commit waits for but that never reached the agent: read it again.
 
-Faust commits a partition up to its first unacknowledged offset. A record its
-fetcher skips is never handed to the agent, so that commit stops for good: the
-article is never enriched, and every later offset is read again at the next
-restart. This was seen after a restart whose table recovery started the fetcher
-before the input partitions were sought to their committed offsets: the first
-records of each partition were acknowledged nowhere and in flight nowhere.
+Faust commits a partition up to its first unacknowledged offset (the head), and
+hands the agent only offsets at or above the last one it handed on (its read
+offset). A record that is skipped is never handed to the agent, so that commit
+stops for good: the article is never enriched, and every later offset is read
+again at the next restart. Two ways this was seen:
+- after a restart whose table recovery started the fetcher before the input
+  partitions were sought to their committed offsets, the first records of each
+  partition were acknowledged nowhere and in flight nowhere, below later
+  acknowledged ones;
+- after a second worker left, a partition came back whose read offset stood
+  above its head (a batch fetched before the rebalance was still being handed
+  on after the seek), so the records from the head up were dropped as already
+  read, with nothing after them to acknowledge.
 
-So when the next offset to commit has been passed by acknowledged ones, with
-nothing of that partition in flight, twice in a row, the partition is sought
-back to it. What was already done is done again (same event ids: at-least-once).
+So when the head has been passed, by acknowledged offsets or by the read offset,
+with nothing of that partition in flight below, twice in a row, the partition is
+sought back to it (which also sets the read offset there). What was already done
+is done again (same event ids: at-least-once).
 """
 
 from __future__ import annotations
@@ -32,47 +40,53 @@ def skipped_heads(
     committed: Mapping[Any, int | None],
     in_flight: Iterable[tuple[Any, int]],
     covered: Mapping[Any, Collection[int]] | None = None,
+    read: Mapping[Any, int | None] | None = None,
 ) -> dict[Any, int]:
-    """Partitions whose next offset to commit lies below acknowledged offsets and is neither
-    acknowledged, in flight, nor a known gap in the log (`covered`); each with that offset."""
+    """Partitions whose head (next offset to commit) will never reach the agent, each with that offset.
+
+    The head is passed by the lowest acknowledged offset or, with none, by the read
+    offset (`read`); it is neither acknowledged, in flight below what passed it, nor
+    a known gap in the log (`covered`).
+    """
     lowest_in_flight: dict[Any, int] = {}
     for tp, offset in in_flight:
         lowest_in_flight[tp] = min(offset, lowest_in_flight.get(tp, offset))
     heads = {}
-    for tp, offsets in acked.items():
-        head = committed.get(tp)
-        if head is None or not offsets:
+    for tp, head in committed.items():
+        if head is None or head in (covered or {}).get(tp, ()):
             continue
-        lowest = min(offsets)  # at or below the head: the head itself is acknowledged or not yet passed
-        if lowest <= head or head in (covered or {}).get(tp, ()):
+        offsets = acked.get(tp) or ()
+        passed = min(offsets) if offsets else (read or {}).get(tp)
+        if passed is None or passed <= head:  # the head itself is acknowledged, or not yet passed
             continue
-        if lowest_in_flight.get(tp, lowest) < lowest:
+        if lowest_in_flight.get(tp, passed) < passed:
             continue
         heads[tp] = head
     return heads
 
 
-def consumer_heads(app: faust.App, topic: str) -> dict[Any, tuple[int, int]]:
-    """skipped_heads() over the input topic's partitions, read from Faust's consumer: for
-    each, the skipped offset and how many later offsets were acknowledged.
+def consumer_heads(app: faust.App, topic: str) -> dict[Any, tuple[int, int | None]]:
+    """skipped_heads() over the input topic's assigned partitions, read from Faust's consumer:
+    for each, the skipped offset and the offset that passed it.
 
-    Faust keeps acknowledged offsets, committed offsets and log gaps (offsets no
+    Faust keeps acknowledged, committed and read offsets and log gaps (offsets no
     record has, such as transaction markers) in private fields; this is the only
     place that reads them. A gap is asked about the head alone: its intervals may
     span many offsets.
     """
     consumer: Any = app.consumer
-    assigned = consumer.assignment()
-    committed = consumer._committed_offset
-    acked = {tp: list(offsets) for tp, offsets in consumer._acked.items() if tp.topic == topic and tp in assigned}
+    assigned = [tp for tp in consumer.assignment() if tp.topic == topic]
+    committed = {tp: consumer._committed_offset.get(tp) for tp in assigned}
+    acked = {tp: list(consumer._acked.get(tp, ())) for tp in assigned}
+    read = {tp: consumer._read_offset.get(tp) for tp in assigned}
     covered = {
-        tp: [committed[tp]]
-        for tp in acked
-        if committed.get(tp) is not None and tp in consumer._gap and consumer._gap[tp].overlaps(committed[tp])
+        tp: [head]
+        for tp, head in committed.items()
+        if head is not None and tp in consumer._gap and consumer._gap[tp].overlaps(head)
     }
     in_flight = [(m.tp, m.offset) for m in list(consumer.unacked) if m.tp.topic == topic and not m.acked]
-    heads = skipped_heads(acked, committed, in_flight, covered)
-    return {tp: (head, len(acked[tp])) for tp, head in heads.items()}
+    heads = skipped_heads(acked, committed, in_flight, covered, read)
+    return {tp: (head, min(acked[tp]) if acked[tp] else read[tp]) for tp, head in heads.items()}
 
 
 def install(app: faust.App, topic: str) -> None:
@@ -83,15 +97,16 @@ def install(app: faust.App, topic: str) -> None:
     async def rewind_skipped_input() -> None:
         nonlocal seen
         heads = consumer_heads(app, topic)
-        for tp, (offset, acked) in heads.items():
+        for tp, (offset, passed) in heads.items():
             if seen.get(tp) != offset:
                 continue
             log.warning(
-                "%s[%d]: offset %d was never processed though %d later offsets were; reading from it again",
+                "%s[%d]: offset %d was never processed though the consumer has passed it (at %s); "
+                "reading from it again",
                 tp.topic,
                 tp.partition,
                 offset,
-                acked,
+                passed,
             )
             metrics.input_rewinds.inc()
             await app.consumer.seek(tp, offset)

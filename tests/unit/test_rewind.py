@@ -28,3 +28,18 @@ def test_nothing_committed_yet_nothing_acknowledged_or_a_gap_in_the_log_is_not()
 
 def test_a_later_offset_in_flight_does_not_hide_a_hole_below_everything_acknowledged() -> None:
     assert skipped_heads({TP: [14, 15]}, {TP: 12}, [(TP, 16)]) == {TP: 12}
+
+
+def test_a_head_below_the_read_offset_with_nothing_acknowledged_or_in_flight_is_skipped() -> None:
+    # A batch fetched before a rebalance was handed on after the seek: Faust now drops
+    # offsets 12 to 17 as already read, and nothing after them is there to acknowledge.
+    assert skipped_heads({TP: []}, {TP: 12}, [], read={TP: 17}) == {TP: 12}
+    assert skipped_heads({}, {TP: 12}, [], read={TP: 17}) == {TP: 12}
+
+
+def test_a_read_offset_at_the_head_or_below_it_or_the_head_in_flight_is_not() -> None:
+    assert skipped_heads({}, {TP: 12}, [], read={TP: 12}) == {}  # just sought there: 12 is still handed on
+    assert skipped_heads({}, {TP: 12}, [], read={TP: 11}) == {}  # everything read is committed: idle
+    assert skipped_heads({}, {TP: 12}, [(TP, 12)], read={TP: 15}) == {}
+    assert skipped_heads({TP: [12, 13]}, {TP: 12}, [], read={TP: 13}) == {}  # acknowledged, not yet committed
+    assert skipped_heads({}, {TP: None}, [], read={TP: 15}) == {}
