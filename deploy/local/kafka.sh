@@ -11,8 +11,8 @@
 #   KAFKA_PORT       client port (default 9092); the controller listens on KAFKA_PORT+1
 #   KAFKA_STATE      directory for logs, data and the pid file (default .local/kafka-$KAFKA_PORT)
 #   KAFKA_HEAP       JVM heap (default 512m: enough for tests, small for a 2-core machine)
-#   KAFKA_JVM_OPTS   more JVM options, appended (default -XX:TieredStopAtLevel=1: the quick
-#                    compiler alone; a local broker spent most of its CPU compiling itself)
+#   KAFKA_JVM_OPTS   more JVM options, appended; -XX:TieredStopAtLevel=1 (the quick compiler
+#                    alone) saves a small machine most of the CPU a broker spends compiling itself
 #   KAFKA_CACHE      jar cache (default ${XDG_CACHE_HOME:-~/.cache}/newswire/kafka-<version>)
 #   KAFKA_EXTRA_PROPERTIES  a file appended to the generated server.properties (later keys win)
 # For a multi-node cluster on one machine, start each node with its own KAFKA_PORT and
@@ -53,7 +53,7 @@ fetch() {
 java_opts=(-Xms128m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$state/log4j2.properties" -cp "$cache/*")
 # shellcheck disable=SC2206 # options are words
-java_opts+=(${KAFKA_JVM_OPTS--XX:TieredStopAtLevel=1})
+java_opts+=(${KAFKA_JVM_OPTS:-})
 
 write_config() {
   mkdir -p "$state/data" "$state/logs"
