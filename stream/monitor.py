@@ -17,8 +17,9 @@ from prometheus_client import generate_latest
 from stream import __version__, metrics
 from stream.kafka import aiokafka_options
 from stream.pool import EnrichPool
+from stream.rewind import reread_from_committed
 from stream.settings import Settings
-from stream.watchdog import Progress, liveness, stalled_seconds
+from stream.watchdog import Progress, liveness, should_reread, stalled_seconds
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,10 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Prog
         if lag is not None:
             progress.observe_lag(lag)
         report_stall(app, progress, settings)
+        if should_reread(
+            progress, unacked=len(app.consumer.unacked), now=time.monotonic(), timeout=settings.stall_timeout
+        ):
+            await reread_from_committed(app)
 
 
 def report_stall(app: faust.App, progress: Progress, settings: Settings) -> None:

@@ -111,3 +111,13 @@ def install(app: faust.App, topic: str) -> None:
             metrics.input_rewinds.inc()
             await app.consumer.seek(tp, offset)
         seen = {tp: offset for tp, (offset, _) in heads.items()}
+
+
+async def reread_from_committed(app: faust.App) -> None:
+    """Seek every assigned partition back to its committed offset (and Faust's read offsets with it)."""
+    log.warning(
+        "pipeline stalled with input waiting and nothing in flight; "
+        "seeking the input partitions back to their committed offsets"
+    )
+    metrics.input_rewinds.inc()
+    await app.consumer.perform_seek()

@@ -24,6 +24,7 @@ class Progress:
     # Why the broker did not answer (a failed produce, changelog write or lag reading),
     # until it answers again.
     broker_error: str | None = None
+    last_reread: float = 0.0  # when the input was last sought back because of a stall
 
     def at(self, stage: str) -> None:
         self.stage = stage
@@ -73,3 +74,18 @@ def liveness(progress: Progress, *, now: float, timeout: float) -> tuple[int, di
     if progress.broker_error is not None:
         return 200, {"status": "waiting for the broker", **where, "error": progress.broker_error}
     return 503, {"status": "stalled", **where}
+
+
+def should_reread(progress: Progress, *, unacked: int, now: float, timeout: float) -> bool:
+    """True for a stall with input waiting, no batch taken, nothing in flight and the broker
+    answering, at most once a timeout: the consumer holds nothing yet hands on nothing.
+
+    Seeking its partitions back to their committed offsets loses nothing (nothing is
+    in flight) and is what Faust itself does after a rebalance.
+    """
+    if not progress.stalled or progress.stage != "waiting for input" or unacked or progress.broker_error:
+        return False
+    if now - progress.last_reread < timeout:
+        return False
+    progress.last_reread = now
+    return True
