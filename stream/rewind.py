@@ -117,7 +117,7 @@ async def reread_from_committed(app: faust.App) -> None:
     """Seek every assigned partition back to its committed offset (and Faust's read offsets with it)."""
     log.warning(
         "pipeline stalled with input waiting and nothing in flight; "
-        "seeking the input partitions back to their committed offsets"
+        "seeking every assigned partition back to its committed offset"
     )
     metrics.input_rewinds.inc()
     await app.consumer.perform_seek()
