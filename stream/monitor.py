@@ -55,6 +55,17 @@ def input_partitions(app: faust.App, raw_topic: str) -> list[Any]:
     return [tp for tp in assignment if tp.topic == raw_topic]
 
 
+def messages_in_flight(consumer: Any) -> int:
+    """Messages handed to an agent and not yet acknowledged.
+
+    Faust's `unacked` set is not that count: a record handed on again after a seek
+    back, whose offset was already acknowledged or committed, is marked acked by
+    ack() but stays in the set (Faust itself filters such messages out while it
+    waits for the set to empty).
+    """
+    return sum(1 for message in list(consumer.unacked) if not message.acked)
+
+
 def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Progress) -> None:
     """Register the health and metrics endpoints, the lag and stall timer and the rebalance hook."""
     metrics.build.info(
@@ -97,7 +108,7 @@ def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Prog
             progress.observe_lag(lag)
         report_stall(app, progress, settings)
         if should_reread(
-            progress, unacked=len(app.consumer.unacked), now=time.monotonic(), timeout=settings.stall_timeout
+            progress, in_flight=messages_in_flight(app.consumer), now=time.monotonic(), timeout=settings.stall_timeout
         ):
             await reread_from_committed(app)
 
@@ -111,13 +122,14 @@ def report_stall(app: faust.App, progress: Progress, settings: Settings) -> None
         consumer = app.consumer
         log.error(
             "pipeline stalled: no batch finished for %.0fs with %d messages waiting; stage: %s; "
-            "broker not answering: %s; batches so far: %d; unacked messages: %d; flow active: %s; "
+            "broker not answering: %s; batches so far: %d; messages in flight: %d (unacked set: %d); flow active: %s; "
             "in recovery: %s; assigned: %s",
             stalled,
             progress.lag,
             progress.stage,
             progress.broker_error,
             progress.batches,
+            messages_in_flight(consumer),
             len(consumer.unacked),
             app.flow_control.is_active(),
             app.in_recovery,

@@ -76,14 +76,14 @@ def liveness(progress: Progress, *, now: float, timeout: float) -> tuple[int, di
     return 503, {"status": "stalled", **where}
 
 
-def should_reread(progress: Progress, *, unacked: int, now: float, timeout: float) -> bool:
+def should_reread(progress: Progress, *, in_flight: int, now: float, timeout: float) -> bool:
     """True for a stall with input waiting, no batch taken, nothing in flight and the broker
     answering, at most once a timeout: the consumer holds nothing yet hands on nothing.
 
     Seeking its partitions back to their committed offsets loses nothing (nothing is
     in flight) and is what Faust itself does after a rebalance.
     """
-    if not progress.stalled or progress.stage != "waiting for input" or unacked or progress.broker_error:
+    if not progress.stalled or progress.stage != "waiting for input" or in_flight or progress.broker_error:
         return False
     if now - progress.last_reread < timeout:
         return False

@@ -10,7 +10,7 @@ from faust.exceptions import ConsumerNotStarted
 from faust.types import TP
 
 from stream.logs import JsonFormatter
-from stream.monitor import input_partitions, lag_seconds
+from stream.monitor import input_partitions, lag_seconds, messages_in_flight
 
 NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -57,3 +57,12 @@ class _Consumer:
 def test_input_partitions_are_none_until_the_consumer_starts(assignment, expected) -> None:
     app = SimpleNamespace(consumer=_Consumer(assignment))
     assert input_partitions(app, "raw") == expected  # type: ignore[arg-type]
+
+
+def test_messages_in_flight_leaves_out_acked_messages_still_in_fausts_unacked_set() -> None:
+    # A record handed on again after a seek back, below what was committed: ack() marks it
+    # acked but leaves it in the set, where it would hide a stall with nothing in flight.
+    handed_again = SimpleNamespace(acked=True)
+    consumer = SimpleNamespace(unacked=[handed_again, SimpleNamespace(acked=False), SimpleNamespace(acked=False)])
+    assert messages_in_flight(consumer) == 2
+    assert messages_in_flight(SimpleNamespace(unacked=[handed_again])) == 0

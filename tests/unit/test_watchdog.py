@@ -53,13 +53,13 @@ def test_a_stall_is_not_live_unless_the_batch_is_retrying_the_broker() -> None:
 
 def test_a_stall_with_nothing_taken_or_in_flight_is_read_again_once_a_timeout() -> None:
     progress = Progress(stalled=True)
-    assert should_reread(progress, unacked=0, now=1000.0, timeout=30)
-    assert not should_reread(progress, unacked=0, now=1010.0, timeout=30)  # once per timeout
-    assert should_reread(progress, unacked=0, now=1031.0, timeout=30)
-    assert not should_reread(progress, unacked=3, now=2000.0, timeout=30)  # something in flight
+    assert should_reread(progress, in_flight=0, now=1000.0, timeout=30)
+    assert not should_reread(progress, in_flight=0, now=1010.0, timeout=30)  # once per timeout
+    assert should_reread(progress, in_flight=0, now=1031.0, timeout=30)
+    assert not should_reread(progress, in_flight=3, now=2000.0, timeout=30)  # something in flight
     progress.at("enriching")
-    assert not should_reread(progress, unacked=0, now=3000.0, timeout=30)  # a batch is being worked on
+    assert not should_reread(progress, in_flight=0, now=3000.0, timeout=30)  # a batch is being worked on
     progress.at("waiting for input")
     progress.broker_failing("consumer lag unreadable")
-    assert not should_reread(progress, unacked=0, now=4000.0, timeout=30)  # the broker's outage, not ours
-    assert not should_reread(Progress(), unacked=0, now=5000.0, timeout=30)  # not stalled
+    assert not should_reread(progress, in_flight=0, now=4000.0, timeout=30)  # the broker's outage, not ours
+    assert not should_reread(Progress(), in_flight=0, now=5000.0, timeout=30)  # not stalled
