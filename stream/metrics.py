@@ -67,6 +67,10 @@ input_rewinds = Counter(
     "newswire_input_rewinds_total",
     "Input partitions sought back to an offset that was read but never processed (it is processed again).",
 )
+commits_held = Counter(
+    "newswire_commits_held_total",
+    "Input commits held back because they would have passed a fetched record that was never processed.",
+)
 stalled = Gauge(
     "newswire_stalled",
     "1 while input waits but no batch has finished for NEWSWIRE_STALL_TIMEOUT seconds (see /livez).",

@@ -445,6 +445,7 @@ def test_dashboard_covers_the_service_metrics(dashboard: dict) -> None:
         "newswire_ready",
         "newswire_assigned_partitions",
         "newswire_rebalances_total",
+        "newswire_commits_held_total",
         "newswire_build_info",
         "newswire_story_versions_total",
         "newswire_lineage_events_total",

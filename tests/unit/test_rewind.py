@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from stream.rewind import skipped_heads
+from types import SimpleNamespace
+
+from aiokafka.structs import TopicPartition
+from intervaltree import Interval, IntervalTree
+
+from stream.rewind import guard_commits, held_commit, skipped_heads
 
 TP = ("articles.raw", 0)
 OTHER = ("articles.raw", 1)
@@ -43,3 +48,49 @@ def test_a_read_offset_at_the_head_or_below_it_or_the_head_in_flight_is_not() ->
     assert skipped_heads({}, {TP: 12}, [(TP, 12)], read={TP: 15}) == {}
     assert skipped_heads({TP: [12, 13]}, {TP: 12}, [], read={TP: 13}) == {}  # acknowledged, not yet committed
     assert skipped_heads({}, {TP: None}, [], read={TP: 15}) == {}
+
+
+def test_a_commit_stays_at_a_fetched_record_not_yet_processed() -> None:
+    # Faust would commit past 12 here (the next offset is acknowledged): 12 was fetched, so it holds a record.
+    assert held_commit(12, [13, 14], fetched={12, 13, 14}, gaps=[]) == (True, [])
+    assert held_commit(12, [12, 13], fetched={12, 13, 14}, gaps=[]) == (False, [])  # processed
+    assert held_commit(None, [13], fetched={12, 13}, gaps=[]) == (False, [])  # nothing committed yet
+
+
+def test_an_offset_never_fetched_is_left_to_faust() -> None:
+    # A transaction marker at 12: no record comes back for it, and Faust's commit may pass it.
+    assert held_commit(12, [13, 14], fetched={13, 14}, gaps=[]) == (False, [])
+    assert held_commit(12, [14], fetched={14}, gaps=[(13, 14)]) == (False, [])
+
+
+def test_fetched_offsets_inside_a_gap_are_no_gap() -> None:
+    # After a seek to 47, a record fetched before it (53) made Faust take 48..53 for a gap.
+    fetched = set(range(47, 60))
+    assert held_commit(47, [47, 53, 54], fetched=fetched, gaps=[(48, 54)]) == (False, [48, 49, 50, 51, 52])
+    # Offsets in a gap that no record came back for, or that were processed, stay a gap.
+    assert held_commit(47, [47, 50], fetched={47, 50}, gaps=[(48, 51)]) == (False, [])
+
+
+def test_a_record_still_being_processed_holds_nothing_faust_would_commit() -> None:
+    assert held_commit(12, [], fetched={12, 13}, gaps=[]) == (False, [])
+
+
+def test_guard_commits_holds_faust_at_a_fetched_head_and_takes_records_out_of_gaps() -> None:
+    raw, other = TopicPartition("articles.raw", 0), TopicPartition("other", 0)
+    passed_to_faust: list[object] = []
+    consumer = SimpleNamespace(
+        _to_message=lambda tp, record: ("message", record.offset),
+        _new_offset=lambda tp: passed_to_faust.append(tp) or 99,
+        _committed_offset={raw: 12, other: 12},
+        _acked={raw: [13, 14], other: [13]},
+        _gap={raw: IntervalTree.from_tuples([(15, 18)])},
+    )
+    guard_commits(consumer, "articles.raw")
+    for offset in (12, 13, 14, 16):
+        assert consumer._to_message(raw, SimpleNamespace(offset=offset)) == ("message", offset)
+    assert consumer._new_offset(raw) is None  # Faust never asked: 12 was fetched, not processed
+    assert sorted(consumer._gap[raw]) == [Interval(15, 16), Interval(17, 18)]  # 16 holds a record
+    assert consumer._new_offset(other) == 99  # other topics are Faust's alone
+    consumer._acked[raw].append(12)
+    assert consumer._new_offset(raw) == 99
+    assert passed_to_faust == [other, raw]
