@@ -16,7 +16,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import orjson
@@ -178,9 +178,15 @@ def pipeline_version(nlp: Language) -> str:
     return f"newswire-{__version__}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
 
 
+# An article's fields hold only strings, numbers and None: a dict of them is what asdict() makes,
+# without its deep copy of every value (ten times the cost).
+ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
 def event_id(article: Article, version: str) -> str:
     """Same article and same pipeline -> same id, so consumers can drop duplicates."""
-    digest = hashlib.blake2b(orjson.dumps(asdict(article), option=orjson.OPT_SORT_KEYS), digest_size=16)
+    record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    digest = hashlib.blake2b(orjson.dumps(record, option=orjson.OPT_SORT_KEYS), digest_size=16)
     digest.update(version.encode())
     return digest.hexdigest()
 
