@@ -26,6 +26,8 @@ Rules, each one small and tested on its own:
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -105,6 +107,8 @@ QUOTE_TOGGLES = frozenset({'"', "''"})
 QUOTE_OPENERS = frozenset({"“", "``", "`"})
 QUOTE_CLOSERS = frozenset({"”"})
 QUOTE_MARKS = QUOTE_TOGGLES | QUOTE_OPENERS | QUOTE_CLOSERS
+QUOTE_MARK_ARRAY = numpy.array(sorted(get_string_id(mark) for mark in QUOTE_MARKS), dtype=numpy.uint64)
+LINE_BREAK = re.compile("\n")
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
 PRONOUN_ARRAY = numpy.array(sorted(PRONOUN_IDS), dtype=numpy.uint64)
@@ -250,21 +254,27 @@ def _paired_backtick(words: list[str], i: int) -> bool:
 def _quoted(doc: Doc) -> list[bool]:
     """True for tokens between quotation marks (a paragraph break closes any open quote).
 
-    Read from the shared list of token texts: only the marks and line breaks are looked at.
+    Only the marks and line breaks are looked at, found without a walk over the words.
     """
     words = doc_words(doc)
-    marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    mark_ids = numpy.array(sorted(get_string_id(mark) for mark in marks), dtype=numpy.uint64)
-    marked = numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), mark_ids)).tolist() if marks else []
-    for i in [i for i in marked if words[i] != "`" or _paired_backtick(words, i)]:
+    for i in [i for i in _marks_and_breaks(doc) if words[i] != "`" or _paired_backtick(words, i)]:
         flags[done:i] = [inside] * (i - done)
         effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
         flags[i], done = inside, i + 1
     flags[done:] = [inside] * (len(words) - done)
     return flags
+
+
+def _marks_and_breaks(doc: Doc) -> list[int]:
+    """Indices of the tokens _quote_effect looks at, in order: quotation marks (from the word-id
+    array) and tokens holding a line break (where the text has one)."""
+    marks = numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), QUOTE_MARK_ARRAY)).tolist()
+    starts, text = doc_array(doc, "IDX"), doc_text(doc)
+    breaks = {bisect.bisect_right(starts, match.start()) - 1 for match in LINE_BREAK.finditer(text)}
+    return sorted(breaks.union(marks))
 
 
 def _speaks(token: Token) -> bool:
@@ -939,7 +949,7 @@ def _fronted_phrase_name(
     first = sentence[0]
     if token.dep_ != "poss" or first.pos_ not in ("ADP", "SCONJ"):
         return None
-    if any(t.text == "," for t in token.doc[first.i : token.i]):
+    if "," in doc_words(token.doc)[first.i : token.i]:  # the word list: no Span or Token objects
         return None  # "On February 10, 2008, her ...": the pronoun is past the opening phrase
     comma = next((t.i for t in sentence if t.i > token.i and t.text == ","), None)
     after = (comma + 1) if comma is not None else token.head.i + 1
@@ -1071,7 +1081,9 @@ def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
 def _is_description(token: Token) -> bool:
     if token.pos != NOUN or token.ent_type or token.dep_ in NOT_DESCRIPTION_DEPS:
         return False
-    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
+    doc = token.doc  # the children's labels and words from arrays: no Token objects
+    deps, lower = doc_array(doc, "DEP"), doc_array(doc, "LOWER")
+    return any(deps[c] == DET and lower[c] in DEFINITE_DET_IDS for c in doc_children(doc)[token.i])
 
 
 def _with_definite_det(doc: Doc) -> set[int]:
