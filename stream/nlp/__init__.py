@@ -15,7 +15,8 @@ import gc
 import hashlib
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -284,6 +285,24 @@ def _enrich_one(
     )
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block (one article's extraction), then resume it.
+
+    Extraction makes tens of thousands of short-lived lists, tuples and records that reference
+    counting frees, and makes no reference cycles; every 700 of them the collector would still
+    scan the young ones (2% of the extraction pass on GGT dev). Whatever the block leaves behind
+    is scanned at the first collection after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _assemble(
     article: Article,
     doc: spacy.tokens.Doc,
@@ -295,15 +314,16 @@ def _assemble(
     extractors: Extractors,
 ) -> EnrichedArticle | EnrichmentFailure:
     started = time.perf_counter()
-    try:
-        remember_text(doc, article.body)  # the extractors cut their texts from it
-        entities = extractors.entities(doc, article)
-    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
-        return _failure(article, "entities", exc)
-    try:
-        quotes = extractors.quotes(doc, article, attributions)
-    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
-        return _failure(article, "quotes", exc)
+    with collection_paused():
+        try:
+            remember_text(doc, article.body)  # the extractors cut their texts from it
+            entities = extractors.entities(doc, article)
+        except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+            return _failure(article, "entities", exc)
+        try:
+            quotes = extractors.quotes(doc, article, attributions)
+        except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+            return _failure(article, "quotes", exc)
     extract_ms = (time.perf_counter() - started) * 1000
     return EnrichedArticle(
         event_id=event_id(article, version),
