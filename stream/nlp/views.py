@@ -50,7 +50,8 @@ def _views(doc: Doc) -> _Views:
 
 # The attributes the extractors read from every doc: one to_array call reads them all, in one
 # walk over the tokens, for about the cost of two calls of one attribute each.
-COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SPACY", "SENT_START", "HEAD", "DEP")
+# (Not SPACY: only doc_text reads it, for a doc whose text was not remembered.)
+COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SENT_START", "HEAD", "DEP")
 
 
 def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
@@ -141,7 +142,9 @@ def doc_children(doc: Doc) -> Children:
     if views.children is None:
         heads = _head_column(doc)
         size = len(heads)
-        heads[heads == numpy.arange(size)] = size  # a sentence's root is its own head, not its own child: sorted last, left out
+        heads[heads == numpy.arange(size)] = (
+            size  # a sentence's root is its own head, not its own child: sorted last, left out
+        )
         order = numpy.argsort(heads, kind="stable")  # stable: each head's children stay in order
         counts = numpy.bincount(heads, minlength=size + 1)[:size]
         starts = numpy.zeros(size + 1, dtype=numpy.int64)
