@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy
-from spacy.strings import get_string_id
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
 from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS
 from stream.nlp.quotes.grammar import (
+    ACCORDING,
+    LemmaTest,
     according_to,
     act_of,
     content_clause,
@@ -217,6 +218,7 @@ def _infinitive(verb: Token) -> Token | None:
 
 
 PROMISE_OR_INTENTION_VERBS = PROMISE_VERBS | INTENTION_VERBS  # made once: promise_or_plan sees every verb
+_promises_or_plans = LemmaTest(PROMISE_OR_INTENTION_VERBS)
 
 
 def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
@@ -230,7 +232,7 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
     and one holding a quoted wording is left to the rules for quote marks, which
     report those words as said.
     """
-    if token.pos_ != "VERB" or lemma(token) not in PROMISE_OR_INTENTION_VERBS:
+    if token.pos != VERB or not _promises_or_plans(token):
         return None
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
         return None
@@ -250,7 +252,6 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
 VerbRule = Callable[[Layout, Token], VerbMatch | None]
 # Tried in order on every word outside quotes; the first match wins.
 VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase, promise_or_plan)
-ACCORDING = get_string_id("according")
 
 
 def _verbs_and_according(doc: Doc) -> list[int]:
