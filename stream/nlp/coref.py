@@ -71,6 +71,7 @@ from stream.nlp.views import (
     doc_text,
     doc_tokens,
     doc_words,
+    sentence_bounds,
     span_text,
     tokens_text,
 )
@@ -945,15 +946,16 @@ def _fronted_phrase_name(
     the phrase's first comma (or, without one, its noun ends the phrase), and a name that is a
     subject opens at most two words after; that name's entity, when it fits. `starts` maps each
     name's first token to (name, entity)."""
-    sentence = token.sent
-    first = sentence[0]
-    if token.dep_ != "poss" or first.pos_ not in ("ADP", "SCONJ"):
+    doc = token.doc  # the sentence's bounds and words from the views: no Span or Token objects
+    start, end = sentence_bounds(doc, token.i)
+    if token.dep_ != "poss" or doc_tokens(doc)[start].pos_ not in ("ADP", "SCONJ"):
         return None
-    if "," in doc_words(token.doc)[first.i : token.i]:  # the word list: no Span or Token objects
+    words = doc_words(doc)
+    if "," in words[start : token.i]:
         return None  # "On February 10, 2008, her ...": the pronoun is past the opening phrase
-    comma = next((t.i for t in sentence if t.i > token.i and t.text == ","), None)
+    comma = next((i for i in range(token.i + 1, end) if words[i] == ","), None)
     after = (comma + 1) if comma is not None else token.head.i + 1
-    for i in range(after, min(after + 3, sentence.end)):
+    for i in range(after, min(after + 3, end)):
         if i in starts:
             name, entity = starts[i]
             subject = Span(token.doc, name.start, name.end).root.dep_ in SUBJECT_DEPS
@@ -1068,8 +1070,9 @@ def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
     revoked it. But the company was confident": Google); else the one last named."""
     if not fits:
         return None
-    doc, start = token.doc, token.sent.start  # token.sent walks to the sentence's edges: read once
-    previous = doc[start - 1].sent.start if start > 0 else start
+    doc = token.doc
+    start = sentence_bounds(doc, token.i)[0]
+    previous = sentence_bounds(doc, start - 1)[0] if start > 0 else start
     for item in reversed(fits):
         if item.token < previous:
             break

@@ -12,6 +12,7 @@ then wait for the cyclic garbage collector (a worker's memory grew by hundreds o
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy
@@ -28,6 +29,7 @@ class _Views:
     heads: list[int] | None = None
     deps: list[str] | None = None
     children: Children | None = None
+    sentence_starts: list[int] | None = None
     columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -43,7 +45,7 @@ MAX_CACHED_WORDS = 50_000
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
         _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
-        _last.heads, _last.deps, _last.children = None, None, None
+        _last.heads, _last.deps, _last.children, _last.sentence_starts = None, None, None, None
         _last.columns, _last.arrays = {}, {}
     return _last
 
@@ -163,6 +165,23 @@ def doc_deps(doc: Doc) -> list[str]:
         texts = numpy.array([strings[label] for label in labels.tolist()], dtype=object)
         views.deps = texts[where].tolist()
     return views.deps
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding token i: doc[i].sent's bounds, found by binary search
+    on the sentence starts (Token.sent makes a Span and walks to both edges on every call)."""
+    starts = _sentence_starts(doc)
+    at = bisect.bisect_right(starts, i)
+    return starts[at - 1], starts[at] if at < len(starts) else len(doc)
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    views = _views(doc)
+    if views.sentence_starts is None:
+        flags = doc_column(doc, "SENT_START") == 1
+        flags[:1] = True  # the first token opens a sentence, flagged or not
+        views.sentence_starts = numpy.flatnonzero(flags).tolist()
+    return views.sentence_starts
 
 
 def remember_text(doc: Doc, text: str) -> None:

@@ -32,7 +32,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
-from stream.nlp.views import doc_column, doc_tokens
+from stream.nlp.views import doc_column, doc_tokens, doc_words, sentence_bounds
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -96,7 +96,7 @@ def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
 def _follows_comma(verb: Token) -> bool:
     """True when a comma closes the words before the attribution ('..., said Peskov')."""
     left = verb.left_edge.i
-    return left > verb.sent.start and verb.doc[left - 1].text == ","
+    return left > sentence_bounds(verb.doc, verb.i)[0] and doc_words(verb.doc)[left - 1] == ","
 
 
 @dataclass(frozen=True, slots=True)
