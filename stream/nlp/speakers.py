@@ -19,7 +19,7 @@ from stream.nlp.lexicon import (
     ORGANISATION_NOUNS,
     STATEMENT_NOUNS,
 )
-from stream.nlp.views import span_text
+from stream.nlp.views import doc_words, span_text
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -229,7 +229,7 @@ def _is_section_label(span: Span) -> bool:
 
     A lone upper-case word of up to four letters is taken for an acronym ("CNBC", "NATO").
     """
-    words = [t.text for t in span if any(ch.isalpha() for ch in t.text)]
+    words = [w for w in doc_words(span.doc)[span.start : span.end] if any(ch.isalpha() for ch in w)]
     if not words or not all(w.isupper() for w in words):
         return False
     return len(words) > 1 or len(words[0]) > 4

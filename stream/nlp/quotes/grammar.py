@@ -143,7 +143,7 @@ def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> T
 
 def _crosses_line(doc: Doc, a: int, b: int) -> bool:
     words = doc_words(doc)
-    return any("\n" in words[k] for k in range(min(a, b), max(a, b)))
+    return any("\n" in word for word in words[min(a, b) : max(a, b)])
 
 
 def _own_subject(verb: Token) -> Token | None:
