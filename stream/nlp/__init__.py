@@ -245,18 +245,19 @@ def enrich_timed(
     version = pipeline_version(nlp)
     started = time.perf_counter()
     results: list[EnrichedArticle | EnrichmentFailure] = []
-    for article, doc in zip(articles, docs, strict=True):
-        results.append(
-            _assemble(
-                article,
-                doc,
-                model=model,
-                version=version,
-                parse_ms=per_article_ms,
-                attributions=attributions,
-                extractors=extractors,
+    with collection_paused():  # for the whole batch: one collection after it, not one after each article
+        for article, doc in zip(articles, docs, strict=True):
+            results.append(
+                _assemble(
+                    article,
+                    doc,
+                    model=model,
+                    version=version,
+                    parse_ms=per_article_ms,
+                    attributions=attributions,
+                    extractors=extractors,
+                )
             )
-        )
     return Enrichment(results, parse_seconds, time.perf_counter() - started)
 
 
@@ -287,7 +288,7 @@ def _enrich_one(
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the block (one article's extraction), then resume it.
+    """Pause the cyclic garbage collector for the block (extraction: one article's, or a batch's), then resume it.
 
     Extraction makes tens of thousands of short-lived lists, tuples and records that reference
     counting frees, and makes no reference cycles; every 700 of them the collector would still
