@@ -58,7 +58,7 @@ _reporting = LemmaTest(REPORTING_VERBS)
 
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    if token.pos != VERB and token.pos != AUX:  # ids: no string for most words
+    if token.pos not in (VERB, AUX):  # ids: no string for most words
         return False
     return _reporting(token)
 
@@ -91,7 +91,13 @@ def is_unrealised(verb: Token) -> bool:
 
 
 def _negated_or_modal(verb: Token) -> bool:
-    return any(c.dep_ == "neg" or (c.dep_ == "aux" and lemma(c) in MODALS) for c in verb.children if c.i < verb.i)
+    doc = verb.doc  # children and labels from the arrays: a Token only for an auxiliary
+    tokens, deps = doc_tokens(doc), doc_deps(doc)
+    return any(
+        deps[c] == "neg" or (deps[c] == "aux" and lemma(tokens[c]) in MODALS)
+        for c in doc_children(doc)[verb.i]
+        if c < verb.i
+    )
 
 
 def is_question(clause: Token) -> bool:
