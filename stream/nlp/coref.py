@@ -470,7 +470,7 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     """Lone words the model did not tag that are a person's name or part of one ("Nunes said";
     "Watts studied" where "Watts" was tagged elsewhere), an organisation's initials ("EDC"),
     or an organisation's one-word name, tagged elsewhere ("by TransLink. The agency ...")."""
-    orgs = [n.text for n in names if n.label == "ORG"]
+    orgs = list(dict.fromkeys(n.text for n in names if n.label == "ORG"))  # each once: an article repeats them
     parts = {w: "PERSON" for n in names if n.label == "PERSON" for w in n.text.split()}
     parts |= {_initials(org): "ORG" for org in orgs if len(org.split()) > 1}
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
@@ -481,8 +481,10 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     known = {word for word in set(words) if word[:1].isupper() and _known_part(word, parts)}
     if not known:
         return found
-    for i, word in enumerate(words):
-        if word not in known or i in covered:  # from the word list: no Token object for most words
+    # where the known words are, from the word-id array: no walk over every word
+    known_ids = numpy.array(sorted(get_string_id(word) for word in known), dtype=numpy.uint64)
+    for i in numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), known_ids)).tolist():
+        if i in covered:
             continue
         token = tokens[i]
         if token.is_lower:
@@ -509,6 +511,7 @@ def _person_label(text: str, label: str) -> str:
     return label
 
 
+@lru_cache(maxsize=4096)  # _org_key asks for every longer organisation name, once per shorter one
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
