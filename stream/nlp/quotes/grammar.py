@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.strings import get_string_id
+from spacy.strings import StringStore, get_string_id
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
@@ -47,9 +47,16 @@ class LemmaTest:
     def __call__(self, token: Token) -> bool:
         found = self.known.get(token.lemma)
         if found is None:
+            found = self.holds(token.lemma, token.vocab.strings)
+        return found
+
+    def holds(self, lemma_id: int, strings: StringStore) -> bool:
+        """The test for the lemma with this id (a token's `lemma`), without a Token."""
+        found = self.known.get(lemma_id)
+        if found is None:
             if len(self.known) > self.limit:
                 self.known.clear()
-            found = self.known[token.lemma] = lemma(token) in self.words
+            found = self.known[lemma_id] = strings[lemma_id].lower() in self.words
         return found
 
 

@@ -15,7 +15,7 @@ from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
-from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS
+from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS, REPORTING_VERBS
 from stream.nlp.quotes.grammar import (
     ACCORDING,
     LemmaTest,
@@ -32,7 +32,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
-from stream.nlp.views import doc_column, doc_tokens, doc_words, sentence_bounds
+from stream.nlp.views import column_in, doc_column, doc_tokens, doc_words, sentence_bounds
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -254,11 +254,24 @@ VerbRule = Callable[[Layout, Token], VerbMatch | None]
 VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase, promise_or_plan)
 
 
+# Every rule of VERB_RULES opens with one of these tests: a reporting verb (reported_clause,
+# parenthetical), a promise or intention verb (promise_or_plan), or "according".
+_rule_lemmas = LemmaTest(REPORTING_VERBS | PROMISE_OR_INTENTION_VERBS)
+
+
 def _verbs_and_according(doc: Doc) -> list[int]:
-    """Indices of the only tokens a verb rule can match: verbs and "according" (read from
-    arrays, without a Token object for every word)."""
-    pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
-    found: list[int] = numpy.flatnonzero((pos == VERB) | (pos == AUX) | (lower == ACCORDING)).tolist()
+    """Indices of the only tokens a verb rule can match: verbs with a reporting, promise or
+    intention lemma, and "according" (read from arrays, each distinct lemma tested once, without
+    a Token object for every word: most verbs of an article report nothing)."""
+    pos, lower, lemmas = doc_column(doc, "POS"), doc_column(doc, "LOWER"), doc_column(doc, "LEMMA")
+    verbs = (pos == VERB) | (pos == AUX)
+    strings = doc.vocab.strings
+    wanted = [lemma for lemma in numpy.unique(lemmas[verbs]).tolist() if _rule_lemmas.holds(lemma, strings)]
+    if wanted:
+        verbs &= column_in(lemmas, numpy.array(wanted, dtype=numpy.uint64))  # numpy.unique: already sorted
+    else:
+        verbs[:] = False
+    found: list[int] = numpy.flatnonzero(verbs | (lower == ACCORDING)).tolist()
     return found
 
 
