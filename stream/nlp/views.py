@@ -144,9 +144,8 @@ def doc_children(doc: Doc) -> Children:
     if views.children is None:
         heads = _head_column(doc)
         size = len(heads)
-        heads[heads == numpy.arange(size)] = (
-            size  # a sentence's root is its own head, not its own child: sorted last, left out
-        )
+        # a sentence's root is its own head, not its own child: sorted after every token, left out
+        heads[heads == numpy.arange(size)] = size
         order = numpy.argsort(heads, kind="stable")  # stable: each head's children stay in order
         counts = numpy.bincount(heads, minlength=size + 1)[:size]
         starts = numpy.zeros(size + 1, dtype=numpy.int64)
