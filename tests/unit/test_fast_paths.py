@@ -16,7 +16,7 @@ from stream.nlp.coref import (
     _with_definite_det,
 )
 from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, REPORTING_VERBS
-from stream.nlp.quotes.grammar import is_reporting_verb
+from stream.nlp.quotes.grammar import _crosses_line, is_reporting_verb
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
@@ -79,6 +79,13 @@ def test_verb_candidates_are_the_rule_verbs_and_according(doc):
     ]
     assert _verbs_and_according(doc) == expected
     assert {"said", "told", "added", "according"} <= {doc[i].lower_ for i in expected}
+
+
+def test_crosses_line_is_a_line_break_in_the_words_between(doc):
+    words = [t.text for t in doc]
+    for a in range(0, len(doc) + 1, 2):
+        for b in range(0, len(doc) + 1, 3):
+            assert _crosses_line(doc, a, b) == any("\n" in w for w in words[min(a, b) : max(a, b)])
 
 
 def test_sentence_bounds_are_token_sent(doc):

@@ -19,7 +19,7 @@ from stream.nlp.lexicon import (
     SPEECH_VERBS,
     UNREALISING_VERBS,
 )
-from stream.nlp.views import doc_array, doc_children, doc_deps, doc_heads, doc_tokens, doc_words
+from stream.nlp.views import doc_array, doc_children, doc_deps, doc_heads, doc_text, doc_tokens, doc_words
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 ACCORDING = get_string_id("according")
@@ -155,8 +155,11 @@ def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> T
 
 
 def _crosses_line(doc: Doc, a: int, b: int) -> bool:
-    words = doc_words(doc)
-    return any("\n" in word for word in words[min(a, b) : max(a, b)])
+    """True when a token from min(a, b) up to max(a, b) (excluded) holds a line break: the text
+    they cover does (tokens are only followed by a plain space)."""
+    starts, text = doc_array(doc, "IDX"), doc_text(doc)
+    first, last = min(a, b), max(a, b)
+    return first < last and "\n" in text[starts[first] : starts[last] if last < len(starts) else len(text)]
 
 
 def _own_subject(verb: Token) -> Token | None:

@@ -58,14 +58,14 @@ def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
 def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """One attribution per line opened by 'Name:'; content runs to the end of the line."""
     doc = layout.doc
-    tokens = layout.tokens
+    tokens, texts = layout.tokens, doc_words(doc)  # the word list: no string made per token.text
     out: list[Attribution] = []
     for first in _line_starts(layout):
         colon = _name_before_colon(layout, first)
         if colon is None or colon + 1 >= len(doc):
             continue
         last = colon + 1
-        while last + 1 < len(doc) and "\n" not in tokens[last + 1].text:
+        while last + 1 < len(doc) and "\n" not in texts[last + 1]:
             last += 1
         words = sum(1 for i in range(colon + 1, last + 1) if not tokens[i].is_punct)
         if words < MIN_CONTENT_WORDS or layout.in_headline(tokens[first].idx):
