@@ -15,8 +15,9 @@ import gc
 import hashlib
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import orjson
@@ -178,9 +179,15 @@ def pipeline_version(nlp: Language) -> str:
     return f"newswire-{__version__}+{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
 
 
+# An article's fields hold only strings, numbers and None: a dict of them is what asdict() makes,
+# without its deep copy of every value (ten times the cost).
+ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
 def event_id(article: Article, version: str) -> str:
     """Same article and same pipeline -> same id, so consumers can drop duplicates."""
-    digest = hashlib.blake2b(orjson.dumps(asdict(article), option=orjson.OPT_SORT_KEYS), digest_size=16)
+    record = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    digest = hashlib.blake2b(orjson.dumps(record, option=orjson.OPT_SORT_KEYS), digest_size=16)
     digest.update(version.encode())
     return digest.hexdigest()
 
@@ -238,18 +245,19 @@ def enrich_timed(
     version = pipeline_version(nlp)
     started = time.perf_counter()
     results: list[EnrichedArticle | EnrichmentFailure] = []
-    for article, doc in zip(articles, docs, strict=True):
-        results.append(
-            _assemble(
-                article,
-                doc,
-                model=model,
-                version=version,
-                parse_ms=per_article_ms,
-                attributions=attributions,
-                extractors=extractors,
+    with collection_paused():  # for the whole batch: one collection after it, not one after each article
+        for article, doc in zip(articles, docs, strict=True):
+            results.append(
+                _assemble(
+                    article,
+                    doc,
+                    model=model,
+                    version=version,
+                    parse_ms=per_article_ms,
+                    attributions=attributions,
+                    extractors=extractors,
+                )
             )
-        )
     return Enrichment(results, parse_seconds, time.perf_counter() - started)
 
 
@@ -278,6 +286,24 @@ def _enrich_one(
     )
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block (extraction: one article's, or a batch's), then resume it.
+
+    Extraction makes tens of thousands of short-lived lists, tuples and records that reference
+    counting frees, and makes no reference cycles; every 700 of them the collector would still
+    scan the young ones (2% of the extraction pass on GGT dev). Whatever the block leaves behind
+    is scanned at the first collection after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _assemble(
     article: Article,
     doc: spacy.tokens.Doc,
@@ -289,15 +315,16 @@ def _assemble(
     extractors: Extractors,
 ) -> EnrichedArticle | EnrichmentFailure:
     started = time.perf_counter()
-    try:
-        remember_text(doc, article.body)  # the extractors cut their texts from it
-        entities = extractors.entities(doc, article)
-    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
-        return _failure(article, "entities", exc)
-    try:
-        quotes = extractors.quotes(doc, article, attributions)
-    except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
-        return _failure(article, "quotes", exc)
+    with collection_paused():
+        try:
+            remember_text(doc, article.body)  # the extractors cut their texts from it
+            entities = extractors.entities(doc, article)
+        except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+            return _failure(article, "entities", exc)
+        try:
+            quotes = extractors.quotes(doc, article, attributions)
+        except Exception as exc:  # noqa: BLE001 - the failure policy: returned, counted, dead-lettered
+            return _failure(article, "quotes", exc)
     extract_ms = (time.perf_counter() - started) * 1000
     return EnrichedArticle(
         event_id=event_id(article, version),

@@ -26,6 +26,8 @@ Rules, each one small and tested on its own:
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -69,6 +71,7 @@ from stream.nlp.views import (
     doc_text,
     doc_tokens,
     doc_words,
+    sentence_bounds,
     span_text,
     tokens_text,
 )
@@ -105,6 +108,8 @@ QUOTE_TOGGLES = frozenset({'"', "''"})
 QUOTE_OPENERS = frozenset({"“", "``", "`"})
 QUOTE_CLOSERS = frozenset({"”"})
 QUOTE_MARKS = QUOTE_TOGGLES | QUOTE_OPENERS | QUOTE_CLOSERS
+QUOTE_MARK_ARRAY = numpy.array(sorted(get_string_id(mark) for mark in QUOTE_MARKS), dtype=numpy.uint64)
+LINE_BREAK = re.compile("\n")
 PRONOUNS = PERSON_PRONOUNS_F | PERSON_PRONOUNS_M | THING_PRONOUNS | GROUP_PRONOUNS
 PRONOUN_IDS = frozenset(get_string_id(word) for word in PRONOUNS)
 PRONOUN_ARRAY = numpy.array(sorted(PRONOUN_IDS), dtype=numpy.uint64)
@@ -250,21 +255,27 @@ def _paired_backtick(words: list[str], i: int) -> bool:
 def _quoted(doc: Doc) -> list[bool]:
     """True for tokens between quotation marks (a paragraph break closes any open quote).
 
-    Read from the shared list of token texts: only the marks and line breaks are looked at.
+    Only the marks and line breaks are looked at, found without a walk over the words.
     """
     words = doc_words(doc)
-    marks = {w for w in set(words) if w in QUOTE_MARKS or "\n" in w}  # what _quote_effect looks at
     flags = [False] * len(words)
     inside, done = False, 0
-    mark_ids = numpy.array(sorted(get_string_id(mark) for mark in marks), dtype=numpy.uint64)
-    marked = numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), mark_ids)).tolist() if marks else []
-    for i in [i for i in marked if words[i] != "`" or _paired_backtick(words, i)]:
+    for i in [i for i in _marks_and_breaks(doc) if words[i] != "`" or _paired_backtick(words, i)]:
         flags[done:i] = [inside] * (i - done)
         effect = _quote_effect(words[i])
         inside = (not inside) if effect is None else effect
         flags[i], done = inside, i + 1
     flags[done:] = [inside] * (len(words) - done)
     return flags
+
+
+def _marks_and_breaks(doc: Doc) -> list[int]:
+    """Indices of the tokens _quote_effect looks at, in order: quotation marks (from the word-id
+    array) and tokens holding a line break (where the text has one)."""
+    marks = numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), QUOTE_MARK_ARRAY)).tolist()
+    starts, text = doc_array(doc, "IDX"), doc_text(doc)
+    breaks = {bisect.bisect_right(starts, match.start()) - 1 for match in LINE_BREAK.finditer(text)}
+    return sorted(breaks.union(marks))
 
 
 def _speaks(token: Token) -> bool:
@@ -459,7 +470,7 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     """Lone words the model did not tag that are a person's name or part of one ("Nunes said";
     "Watts studied" where "Watts" was tagged elsewhere), an organisation's initials ("EDC"),
     or an organisation's one-word name, tagged elsewhere ("by TransLink. The agency ...")."""
-    orgs = [n.text for n in names if n.label == "ORG"]
+    orgs = list(dict.fromkeys(n.text for n in names if n.label == "ORG"))  # each once: an article repeats them
     parts = {w: "PERSON" for n in names if n.label == "PERSON" for w in n.text.split()}
     parts |= {_initials(org): "ORG" for org in orgs if len(org.split()) > 1}
     parts |= {org: "ORG" for org in orgs if len(org.split()) == 1 and org not in parts}
@@ -470,8 +481,10 @@ def _untagged_surnames(doc: Doc, tokens: list[Token], names: list[_Name]) -> lis
     known = {word for word in set(words) if word[:1].isupper() and _known_part(word, parts)}
     if not known:
         return found
-    for i, word in enumerate(words):
-        if word not in known or i in covered:  # from the word list: no Token object for most words
+    # where the known words are, from the word-id array: no walk over every word
+    known_ids = numpy.array(sorted(get_string_id(word) for word in known), dtype=numpy.uint64)
+    for i in numpy.flatnonzero(column_in(doc_column(doc, "ORTH"), known_ids)).tolist():
+        if i in covered:
             continue
         token = tokens[i]
         if token.is_lower:
@@ -498,6 +511,7 @@ def _person_label(text: str, label: str) -> str:
     return label
 
 
+@lru_cache(maxsize=4096)  # _org_key asks for every longer organisation name, once per shorter one
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
@@ -935,15 +949,16 @@ def _fronted_phrase_name(
     the phrase's first comma (or, without one, its noun ends the phrase), and a name that is a
     subject opens at most two words after; that name's entity, when it fits. `starts` maps each
     name's first token to (name, entity)."""
-    sentence = token.sent
-    first = sentence[0]
-    if token.dep_ != "poss" or first.pos_ not in ("ADP", "SCONJ"):
+    doc = token.doc  # the sentence's bounds and words from the views: no Span or Token objects
+    start, end = sentence_bounds(doc, token.i)
+    if token.dep_ != "poss" or doc_tokens(doc)[start].pos_ not in ("ADP", "SCONJ"):
         return None
-    if any(t.text == "," for t in token.doc[first.i : token.i]):
+    words = doc_words(doc)
+    if "," in words[start : token.i]:
         return None  # "On February 10, 2008, her ...": the pronoun is past the opening phrase
-    comma = next((t.i for t in sentence if t.i > token.i and t.text == ","), None)
+    comma = next((i for i in range(token.i + 1, end) if words[i] == ","), None)
     after = (comma + 1) if comma is not None else token.head.i + 1
-    for i in range(after, min(after + 3, sentence.end)):
+    for i in range(after, min(after + 3, end)):
         if i in starts:
             name, entity = starts[i]
             subject = Span(token.doc, name.start, name.end).root.dep_ in SUBJECT_DEPS
@@ -1058,8 +1073,9 @@ def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
     revoked it. But the company was confident": Google); else the one last named."""
     if not fits:
         return None
-    doc, start = token.doc, token.sent.start  # token.sent walks to the sentence's edges: read once
-    previous = doc[start - 1].sent.start if start > 0 else start
+    doc = token.doc
+    start = sentence_bounds(doc, token.i)[0]
+    previous = sentence_bounds(doc, start - 1)[0] if start > 0 else start
     for item in reversed(fits):
         if item.token < previous:
             break
@@ -1071,7 +1087,9 @@ def _organisation_in_focus(token: Token, fits: list[_Seen]) -> int | None:
 def _is_description(token: Token) -> bool:
     if token.pos != NOUN or token.ent_type or token.dep_ in NOT_DESCRIPTION_DEPS:
         return False
-    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETS for c in token.children)
+    doc = token.doc  # the children's labels and words from arrays: no Token objects
+    deps, lower = doc_array(doc, "DEP"), doc_array(doc, "LOWER")
+    return any(deps[c] == DET and lower[c] in DEFINITE_DET_IDS for c in doc_children(doc)[token.i])
 
 
 def _with_definite_det(doc: Doc) -> set[int]:

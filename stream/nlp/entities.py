@@ -28,6 +28,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -39,7 +40,7 @@ from stream.nlp.first_names import is_first_name
 from stream.nlp.gazetteer import Gazetteer, Place, load_gazetteer
 from stream.nlp.names import NameTable, build_name_table, clean_name
 from stream.nlp.results import team_names
-from stream.nlp.views import doc_ents, doc_text, doc_tokens, span_text
+from stream.nlp.views import doc_ents, doc_text, doc_tokens, doc_words, span_text
 
 # Labels a newsroom tags with; numbers, ordinals and percentages are noise here.
 DEFAULT_LABELS = frozenset(
@@ -90,6 +91,7 @@ FACILITY_NOUNS = frozenset(
 )
 SPEECH_VERBS = frozenset({"say", "tell", "add", "state", "announce", "claim", "insist", "deny", "argue", "write"})
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+THE = get_string_id("the")
 
 # Salience = HEADLINE_WEIGHT * (named in the headline) + LEAD_WEIGHT * (named in the lead
 # paragraph) + FREQUENCY_WEIGHT * (mentions / mentions of the article's most-named entity).
@@ -266,16 +268,18 @@ def _parts(ent: SpacySpan) -> list[tuple[int, int]]:
 
 
 def _trim(doc: Doc, start: int, end: int, *, label: str) -> tuple[int, int]:
-    tokens = doc_tokens(doc)
+    tokens, words = doc_tokens(doc), doc_words(doc)  # word ids and the word list: no string per test
     while start < end:
         first = tokens[start]
-        if not (first.is_space or first.is_punct or first.lower_ == "the"):
+        if not (first.is_space or first.is_punct or first.lower == THE):
             break
         start += 1
     while start < end:
         last = tokens[end - 1]
         if not (
-            last.is_space or last.text in TRAILING_PUNCT or (label in NAME_LABELS and end - 1 > start and last.like_num)
+            last.is_space
+            or words[end - 1] in TRAILING_PUNCT
+            or (label in NAME_LABELS and end - 1 > start and last.like_num)
         ):
             break
         end -= 1

@@ -330,6 +330,14 @@ class PlaceTable(Mapping[str, tuple[Place, ...]]):
             raise KeyError(key)
         return places
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """self[key], or `default` for a name the table does not hold.
+
+        Most lookups are of names that are no place: Mapping.get would raise and catch a
+        KeyError for each, which costs more than the lookup itself.
+        """
+        return self._places(key) or default
+
     def _read(self, key: str) -> tuple[Place, ...]:
         query = f"SELECT {_PLACE} FROM {self._table} t JOIN places p ON p.id = t.place WHERE t.key = ? ORDER BY t.rank"  # noqa: S608 - the table name is ours
         with self._lock:

@@ -19,10 +19,16 @@ _RESULT = re.compile(rf"^[ \t]*({_NAME})[ \t]+{_SCORE}[ \t]+({_NAME})[ \t]+{_SCO
 _STANDING = re.compile(rf"^[ \t]*({_NAME})(?:[ \t]+[\d.]+(?:/\d+)?){{3,}}[ \t]*$", re.MULTILINE)
 
 
+_LINE_BREAK = re.compile("\n")
+
+
 def team_names(text: str) -> list[tuple[int, int]]:
     """Character ranges [start, end) of the team names in the results and standings lines of `text`."""
+    # Both patterns hold one whole line: tried at each line's start, not at every character as finditer does.
+    starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
     found: list[tuple[int, int]] = []
-    for match in _RESULT.finditer(text):
-        found.extend((match.span(1), match.span(2)))
-    found.extend(match.span(1) for match in _STANDING.finditer(text))
+    for start in starts:
+        if (result := _RESULT.match(text, start)) is not None:
+            found.extend((result.span(1), result.span(2)))
+    found.extend(standing.span(1) for start in starts if (standing := _STANDING.match(text, start)) is not None)
     return sorted(found)

@@ -9,8 +9,6 @@ links them to; "Stella's owners Tore Sohlberg and Lehla Abreder" -> both names.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from spacy.tokens import Doc, Span, Token
 
 from stream.models import Speaker
@@ -21,7 +19,7 @@ from stream.nlp.lexicon import (
     ORGANISATION_NOUNS,
     STATEMENT_NOUNS,
 )
-from stream.nlp.views import span_text
+from stream.nlp.views import doc_words, span_text
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -195,8 +193,24 @@ def _author(span: Span) -> Token | None:
     return None
 
 
-def _from_entity(base: Speaker, entity: ArticleEntity, *, role: str | None = None) -> Speaker:
-    return replace(base, name=entity.name, entity=entity.label, role=role)
+def _from_entity(
+    base: Speaker, entity: ArticleEntity, *, role: str | None = None, affiliation: str | None = None
+) -> Speaker:
+    return _resolved(base, name=entity.name, entity=entity.label, role=role, affiliation=affiliation)
+
+
+def _resolved(
+    base: Speaker,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    entity: str | None = None,
+    affiliation: str | None = None,
+    names: tuple[str, ...] = (),
+) -> Speaker:
+    """The speaker as written (`base`: text and offsets) with what it resolves to, made in one go:
+    a frozen record's replace() costs a field walk and a new record per call."""
+    return Speaker(base.text, base.start, base.end, name, role, entity, affiliation, names)
 
 
 def _joint_names(doc: Doc, name_last: int, coref: Coref) -> tuple[str, ...]:
@@ -215,7 +229,7 @@ def _is_section_label(span: Span) -> bool:
 
     A lone upper-case word of up to four letters is taken for an acronym ("CNBC", "NATO").
     """
-    words = [t.text for t in span if any(ch.isalpha() for ch in t.text)]
+    words = [w for w in doc_words(span.doc)[span.start : span.end] if any(ch.isalpha() for ch in w)]
     if not words or not all(w.isupper() for w in words):
         return False
     return len(words) > 1 or len(words[0]) > 4
@@ -335,8 +349,8 @@ def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
         if entity is None:
             entity = _lede_person(span, coref)
         if entity is not None:
-            return replace(_from_entity(base, entity, role=_role_text(span, -1, -1)), affiliation=affiliation)
-        return replace(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)
+            return _from_entity(base, entity, role=_role_text(span, -1, -1), affiliation=affiliation)
+        return _resolved(base, role=_role_text(span, -1, -1) if affiliation else None, affiliation=affiliation)
     name_first, name_last, label = found
     mention = coref.mention_at(name_last)
     if mention is not None and mention.kind == "name" and mention.start >= span.start:
@@ -348,4 +362,4 @@ def _named(span: Span, base: Speaker, coref: Coref) -> Speaker:
     names = _joint_names(doc, name_last, coref)
     role = _role_text(span, name_first, name_last, skip=_conjoined(doc[name_last]) if names else frozenset())
     affiliation = _affiliation(span, coref, (name_first, name_last))
-    return replace(base, name=name, role=role, entity=label, affiliation=affiliation, names=names)
+    return _resolved(base, name=name, role=role, entity=label, affiliation=affiliation, names=names)

@@ -12,7 +12,7 @@ then wait for the cyclic garbage collector (a worker's memory grew by hundreds o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
 from dataclasses import dataclass, field
 
 import numpy
@@ -28,7 +28,8 @@ class _Views:
     words: list[str] | None = None
     heads: list[int] | None = None
     deps: list[str] | None = None
-    children: list[Sequence[int]] | None = None
+    children: Children | None = None
+    sentence_starts: list[int] | None = None
     columns: dict[str, numpy.ndarray] = field(default_factory=dict)
     arrays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -44,14 +45,15 @@ MAX_CACHED_WORDS = 50_000
 def _views(doc: Doc) -> _Views:
     if _last.doc is not doc:
         _last.doc, _last.text, _last.ents, _last.tokens, _last.words = doc, None, None, None, None
-        _last.heads, _last.deps, _last.children = None, None, None
+        _last.heads, _last.deps, _last.children, _last.sentence_starts = None, None, None, None
         _last.columns, _last.arrays = {}, {}
     return _last
 
 
 # The attributes the extractors read from every doc: one to_array call reads them all, in one
 # walk over the tokens, for about the cost of two calls of one attribute each.
-COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SPACY", "SENT_START", "HEAD", "DEP")
+# (Not SPACY: only doc_text reads it, for a doc whose text was not remembered.)
+COMMON_COLUMNS = ("ORTH", "LOWER", "POS", "ENT_TYPE", "IDX", "SENT_START", "HEAD", "DEP")
 
 
 def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
@@ -71,7 +73,7 @@ def doc_column(doc: Doc, attr: str) -> numpy.ndarray:
 
 def column_in(column: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
     """numpy.isin(column, ids) for a sorted array `ids`, by binary search: isin costs ten times more on a doc."""
-    at = numpy.searchsorted(ids, column)
+    at = ids.searchsorted(column)  # the method: numpy.searchsorted() adds a Python wrapper per call
     numpy.minimum(at, len(ids) - 1, out=at)
     found: numpy.ndarray = ids[at] == column
     return found
@@ -111,25 +113,44 @@ def doc_heads(doc: Doc) -> list[int]:
     """The index of every token's head (token.head.i), from the HEAD array (no Token objects)."""
     views = _views(doc)
     if views.heads is None:
-        offsets = doc_column(doc, "HEAD").astype(numpy.int64)  # head - i, stored unsigned
-        views.heads = (numpy.arange(len(offsets)) + offsets).tolist()
+        views.heads = _head_column(doc).tolist()
     return views.heads
 
 
-def doc_children(doc: Doc) -> list[Sequence[int]]:
+def _head_column(doc: Doc) -> numpy.ndarray:
+    offsets = doc_column(doc, "HEAD").astype(numpy.int64)  # head - i, stored unsigned
+    heads: numpy.ndarray = numpy.arange(len(offsets)) + offsets
+    return heads
+
+
+@dataclass(frozen=True, slots=True)
+class Children:
+    """Every token's children, in order: `children[i]` is a list of the indices of token i's children.
+
+    The tokens sorted by head, and where each head's run starts; a rule asks about the
+    children of a few hundred tokens, so a list is made only for those asked about.
+    """
+
+    by_head: list[int]
+    starts: list[int]  # starts[i]:starts[i + 1] is token i's run in by_head
+
+    def __getitem__(self, i: int) -> list[int]:
+        return self.by_head[self.starts[i] : self.starts[i + 1]]
+
+
+def doc_children(doc: Doc) -> Children:
     """The indices of every token's children (token.children), in order, from the head array (no Token objects)."""
     views = _views(doc)
     if views.children is None:
-        heads = doc_heads(doc)
-        children: list[Sequence[int]] = [()] * len(heads)  # a list only for a token with children
-        for i, head in enumerate(heads):
-            if head != i:
-                found = children[head]
-                if isinstance(found, list):
-                    found.append(i)
-                else:
-                    children[head] = [i]
-        views.children = children
+        heads = _head_column(doc)
+        size = len(heads)
+        # a sentence's root is its own head, not its own child: sorted after every token, left out
+        heads[heads == numpy.arange(size)] = size
+        order = numpy.argsort(heads, kind="stable")  # stable: each head's children stay in order
+        counts = numpy.bincount(heads, minlength=size + 1)[:size]
+        starts = numpy.zeros(size + 1, dtype=numpy.int64)
+        numpy.cumsum(counts, out=starts[1:])
+        views.children = Children(order.tolist(), starts.tolist())
     return views.children
 
 
@@ -137,10 +158,29 @@ def doc_deps(doc: Doc) -> list[str]:
     """Every token's dependency label (token.dep_), from the DEP array (no Token objects)."""
     views = _views(doc)
     if views.deps is None:
+        # a doc has a few dozen labels: each label's text looked up once, then spread over the tokens by numpy
+        labels, where = numpy.unique(doc_column(doc, "DEP"), return_inverse=True)
         strings = doc.vocab.strings
-        labels = {label: strings[label] for label in set(doc_array(doc, "DEP"))}
-        views.deps = [labels[label] for label in doc_array(doc, "DEP")]
+        texts = numpy.array([strings[label] for label in labels.tolist()], dtype=object)
+        views.deps = texts[where].tolist()
     return views.deps
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding token i: doc[i].sent's bounds, found by binary search
+    on the sentence starts (Token.sent makes a Span and walks to both edges on every call)."""
+    starts = _sentence_starts(doc)
+    at = bisect.bisect_right(starts, i)
+    return starts[at - 1], starts[at] if at < len(starts) else len(doc)
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    views = _views(doc)
+    if views.sentence_starts is None:
+        flags = doc_column(doc, "SENT_START") == 1
+        flags[:1] = True  # the first token opens a sentence, flagged or not
+        views.sentence_starts = numpy.flatnonzero(flags).tolist()
+    return views.sentence_starts
 
 
 def remember_text(doc: Doc, text: str) -> None:

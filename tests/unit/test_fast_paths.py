@@ -15,8 +15,8 @@ from stream.nlp.coref import (
     _sentence_index,
     _with_definite_det,
 )
-from stream.nlp.lexicon import REPORTING_VERBS
-from stream.nlp.quotes.grammar import is_reporting_verb
+from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, REPORTING_VERBS
+from stream.nlp.quotes.grammar import _crosses_line, is_reporting_verb
 from stream.nlp.quotes.layout import build_layout
 from stream.nlp.quotes.verbs import _verbs_and_according
 from stream.nlp.speakers import _entities_in
@@ -33,6 +33,7 @@ from stream.nlp.views import (
     doc_tokens,
     doc_words,
     remember_text,
+    sentence_bounds,
     span_text,
     tokens_text,
 )
@@ -71,9 +72,24 @@ def test_entities_in_a_span_match_span_ents(doc):
             ]
 
 
-def test_verb_candidates_are_the_verbs_and_according(doc):
-    expected = [t.i for t in doc if t.pos_ in ("VERB", "AUX") or t.lower_ == "according"]
+def test_verb_candidates_are_the_rule_verbs_and_according(doc):
+    rule_lemmas = REPORTING_VERBS | PROMISE_VERBS | INTENTION_VERBS
+    expected = [
+        t.i for t in doc if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in rule_lemmas or t.lower_ == "according"
+    ]
     assert _verbs_and_according(doc) == expected
+    assert {"said", "told", "added", "according"} <= {doc[i].lower_ for i in expected}
+
+
+def test_crosses_line_is_a_line_break_in_the_words_between(doc):
+    words = [t.text for t in doc]
+    for a in range(0, len(doc) + 1, 2):
+        for b in range(0, len(doc) + 1, 3):
+            assert _crosses_line(doc, a, b) == any("\n" in w for w in words[min(a, b) : max(a, b)])
+
+
+def test_sentence_bounds_are_token_sent(doc):
+    assert [sentence_bounds(doc, t.i) for t in doc] == [(t.sent.start, t.sent.end) for t in doc]
 
 
 def test_sentence_and_quote_arrays_match_the_tokens(doc):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.strings import StringStore, get_string_id
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
@@ -18,9 +19,10 @@ from stream.nlp.lexicon import (
     SPEECH_VERBS,
     UNREALISING_VERBS,
 )
-from stream.nlp.views import doc_children, doc_deps, doc_tokens, doc_words
+from stream.nlp.views import doc_array, doc_children, doc_deps, doc_heads, doc_text, doc_tokens, doc_words
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+ACCORDING = get_string_id("according")
 CONTENT_DEPS = frozenset({"ccomp"})
 # Relations through which a subjectless cue ("..., saying", "and added") borrows a subject.
 SUBJECT_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp", "prep"})
@@ -32,22 +34,40 @@ def lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
-# Lemma id -> on the reporting list: the rules ask about every verb, often twice, and a lemma id
-# always names the same text. Cleared when it grows past the limit.
-_reporting: dict[int, bool] = {}
-MAX_CACHED_LEMMAS = 20_000
+class LemmaTest:
+    """Whether a token's lower-case lemma is one of `words`, remembered by lemma id: the rules ask
+    about every verb, often twice, and a lemma id always names the same text (no string is made
+    for a lemma seen before). Forgets all when it grows past `limit`, so memory stays flat."""
+
+    def __init__(self, words: frozenset[str], *, limit: int = 20_000) -> None:
+        self.words = words
+        self.limit = limit
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, token: Token) -> bool:
+        found = self.known.get(token.lemma)
+        if found is None:
+            found = self.holds(token.lemma, token.vocab.strings)
+        return found
+
+    def holds(self, lemma_id: int, strings: StringStore) -> bool:
+        """The test for the lemma with this id (a token's `lemma`), without a Token."""
+        found = self.known.get(lemma_id)
+        if found is None:
+            if len(self.known) > self.limit:
+                self.known.clear()
+            found = self.known[lemma_id] = strings[lemma_id].lower() in self.words
+        return found
+
+
+_reporting = LemmaTest(REPORTING_VERBS)
 
 
 def is_reporting_verb(token: Token) -> bool:
     """True for a verb whose lemma is on the reporting list."""
-    if token.pos != VERB and token.pos != AUX:  # ids: no string for most words
+    if token.pos not in (VERB, AUX):  # ids: no string for most words
         return False
-    found = _reporting.get(token.lemma)
-    if found is None:
-        if len(_reporting) > MAX_CACHED_LEMMAS:
-            _reporting.clear()
-        found = _reporting[token.lemma] = lemma(token) in REPORTING_VERBS
-    return found
+    return _reporting(token)
 
 
 def act_of(verb: Token, *, subject: Token | None = None) -> Act:
@@ -78,7 +98,13 @@ def is_unrealised(verb: Token) -> bool:
 
 
 def _negated_or_modal(verb: Token) -> bool:
-    return any(c.dep_ == "neg" or (c.dep_ == "aux" and lemma(c) in MODALS) for c in verb.children if c.i < verb.i)
+    doc = verb.doc  # children and labels from the arrays: a Token only for an auxiliary
+    tokens, deps = doc_tokens(doc), doc_deps(doc)
+    return any(
+        deps[c] == "neg" or (deps[c] == "aux" and lemma(tokens[c]) in MODALS)
+        for c in doc_children(doc)[verb.i]
+        if c < verb.i
+    )
 
 
 def is_question(clause: Token) -> bool:
@@ -129,8 +155,11 @@ def find_subject(verb: Token, *, max_hops: int = 3, any_link: bool = False) -> T
 
 
 def _crosses_line(doc: Doc, a: int, b: int) -> bool:
-    words = doc_words(doc)
-    return any("\n" in words[k] for k in range(min(a, b), max(a, b)))
+    """True when a token from min(a, b) up to max(a, b) (excluded) holds a line break: the text
+    they cover does (tokens are only followed by a plain space)."""
+    starts, text = doc_array(doc, "IDX"), doc_text(doc)
+    first, last = min(a, b), max(a, b)
+    return first < last and "\n" in text[starts[first] : starts[last] if last < len(starts) else len(text)]
 
 
 def _own_subject(verb: Token) -> Token | None:
@@ -174,7 +203,7 @@ def is_quantity(token: Token) -> bool:
 
 def according_to(token: Token) -> tuple[Token, Token] | None:
     """For `according` in "according to X", return (`to`, X)."""
-    if token.lower_ != "according":
+    if token.lower != ACCORDING:  # an id: no string for every verb asked about
         return None
     for child in token.children:
         if child.lower_ == "to":
@@ -208,11 +237,11 @@ def cue_start(verb: Token) -> int:
 
 def cue_end(verb: Token) -> int:
     """End offset of the cue: the verb plus a particle ("pointed out")."""
-    end = verb.idx + len(verb.text)
-    for child in verb.children:
-        if child.dep_ == "prt" and child.i == verb.i + 1:
-            end = child.idx + len(child.text)
-    return end
+    doc, after = verb.doc, verb.i + 1  # the particle can only be the next word: read from arrays, no Tokens
+    words, starts = doc_words(doc), doc_array(doc, "IDX")
+    if after < len(words) and doc_heads(doc)[after] == verb.i and doc_deps(doc)[after] == "prt":
+        return starts[after] + len(words[after])
+    return starts[verb.i] + len(words[verb.i])
 
 
 def token_span_offsets(doc: Doc, first: int, last: int) -> tuple[int, int]:

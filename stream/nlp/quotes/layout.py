@@ -95,12 +95,13 @@ def build_layout(doc: Doc) -> Layout:
 
 
 def _token_regions(token_starts: list[int], regions: list[Region]) -> list[int]:
-    """Layout.region_at of every token start, in one pass over both sorted lists."""
-    found, i = [], -1
-    for offset in token_starts:
-        while i + 1 < len(regions) and regions[i + 1].start <= offset:
-            i += 1
-        found.append(i if i >= 0 and offset < regions[i].end else -1)
+    """Layout.region_at of every token start: each region marks, by binary search, the tokens
+    starting in it before the next region starts (an article's words are mostly outside quotes)."""
+    found = [-1] * len(token_starts)
+    for number, region in enumerate(regions):
+        end = region.end if number + 1 == len(regions) else min(region.end, regions[number + 1].start)
+        first, last = bisect.bisect_left(token_starts, region.start), bisect.bisect_left(token_starts, end)
+        found[first:last] = [number] * (last - first)
     return found
 
 

@@ -14,7 +14,7 @@ from stream.models import QuoteKind
 from stream.nlp.lexicon import SPEAKING_ENTITIES
 from stream.nlp.quotes.grammar import token_span_offsets
 from stream.nlp.quotes.layout import Attribution, Layout
-from stream.nlp.views import doc_ents, doc_tokens
+from stream.nlp.views import doc_ents, doc_tokens, doc_words
 
 MAX_NAME_TOKENS = 5
 MIN_CONTENT_WORDS = 3
@@ -34,12 +34,12 @@ def _line_starts(layout: Layout) -> list[int]:
 def _name_before_colon(layout: Layout, first: int) -> int | None:
     """Index of the colon ending a short, verbless name at token `first`, if any."""
     doc = layout.doc
-    tokens = layout.tokens
+    tokens, words = layout.tokens, doc_words(doc)  # the word list: no string made per token.text
     for i in range(first, min(first + MAX_NAME_TOKENS + 1, len(doc))):
-        token = tokens[i]
-        if token.text == ":":
+        word = words[i]
+        if word == ":":
             return i if i > first and tokens[i - 1].pos_ == "PROPN" or i > first and tokens[i - 1].is_upper else None
-        if "\n" in token.text or token.pos_ not in NAME_POS or token.text in ",.;!?":
+        if "\n" in word or tokens[i].pos_ not in NAME_POS or word in ",.;!?":
             return None
     return None
 
@@ -58,14 +58,14 @@ def _named_elsewhere(doc: Doc, first: int, colon: int) -> bool:
 def speaker_line_attributions(layout: Layout, claimed: set[int]) -> list[Attribution]:
     """One attribution per line opened by 'Name:'; content runs to the end of the line."""
     doc = layout.doc
-    tokens = layout.tokens
+    tokens, texts = layout.tokens, doc_words(doc)  # the word list: no string made per token.text
     out: list[Attribution] = []
     for first in _line_starts(layout):
         colon = _name_before_colon(layout, first)
         if colon is None or colon + 1 >= len(doc):
             continue
         last = colon + 1
-        while last + 1 < len(doc) and "\n" not in tokens[last + 1].text:
+        while last + 1 < len(doc) and "\n" not in texts[last + 1]:
             last += 1
         words = sum(1 for i in range(colon + 1, last + 1) if not tokens[i].is_punct)
         if words < MIN_CONTENT_WORDS or layout.in_headline(tokens[first].idx):

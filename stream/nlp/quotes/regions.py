@@ -26,6 +26,7 @@ from stream.nlp.quotes.grammar import (
 )
 from stream.nlp.quotes.layout import SPEAKER_POS, Attribution, Layout, is_word, speaker_range
 from stream.nlp.quotes.marks import ALL_MARKS, SINGLE_MARKS, Region
+from stream.nlp.views import sentence_bounds
 
 ADJACENT_WINDOW = 12
 MIN_LONE_QUOTE_WORDS = 6
@@ -84,15 +85,15 @@ def _opens_own_statement(layout: Layout, verb: Token, begin: int) -> bool:
     '"X." He added, "Y."' and '"X." In a later speech he warned of ...': the verb is
     not this quote's cue. A bare '"X." Peskov said.' still is.
     """
-    sentence = verb.sent
-    if sentence.start < begin:
+    start, end = sentence_bounds(verb.doc, verb.i)  # not verb.sent: a Span walked to both edges
+    if start < begin:
         return False
     if verb.dep_ in ("csubj", "csubjpass") or any(c.dep_ in OWN_CONTENT_DEPS for c in verb.children):
         return True
     if lemma(verb) not in ADDRESSING_VERBS and any(c.dep_ == "dobj" for c in verb.children):
         # "The star then recalled an incident": the object is what is said, not this quote.
         return True
-    if any(layout.in_quote(t) for t in sentence):
+    if any(layout.token_region[i] != -1 for i in range(start, end)):  # a word of the sentence is quoted
         return True
     subject = find_subject(verb)
     opening = subject.left_edge.i if subject is not None else verb.i

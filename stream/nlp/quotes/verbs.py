@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy
-from spacy.strings import get_string_id
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from stream.models import Act, QuoteKind
-from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS
+from stream.nlp.lexicon import INTENTION_VERBS, PROMISE_VERBS, QUESTION_VERBS, REPORTING_VERBS
 from stream.nlp.quotes.grammar import (
+    ACCORDING,
+    LemmaTest,
     according_to,
     act_of,
     content_clause,
@@ -31,7 +32,7 @@ from stream.nlp.quotes.grammar import (
     token_span_offsets,
 )
 from stream.nlp.quotes.layout import Attribution, Layout, is_word, speaker_range
-from stream.nlp.views import doc_column, doc_tokens
+from stream.nlp.views import column_in, doc_column, doc_tokens, doc_words, sentence_bounds
 
 MIN_MIXED_OUTSIDE_WORDS = 2
 MIN_INDIRECT_WORDS = 3
@@ -95,7 +96,7 @@ def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
 def _follows_comma(verb: Token) -> bool:
     """True when a comma closes the words before the attribution ('..., said Peskov')."""
     left = verb.left_edge.i
-    return left > verb.sent.start and verb.doc[left - 1].text == ","
+    return left > sentence_bounds(verb.doc, verb.i)[0] and doc_words(verb.doc)[left - 1] == ","
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +218,7 @@ def _infinitive(verb: Token) -> Token | None:
 
 
 PROMISE_OR_INTENTION_VERBS = PROMISE_VERBS | INTENTION_VERBS  # made once: promise_or_plan sees every verb
+_promises_or_plans = LemmaTest(PROMISE_OR_INTENTION_VERBS)
 
 
 def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
@@ -230,7 +232,7 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
     and one holding a quoted wording is left to the rules for quote marks, which
     report those words as said.
     """
-    if token.pos_ != "VERB" or lemma(token) not in PROMISE_OR_INTENTION_VERBS:
+    if token.pos != VERB or not _promises_or_plans(token):
         return None
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
         return None
@@ -250,14 +252,26 @@ def promise_or_plan(layout: Layout, token: Token) -> VerbMatch | None:
 VerbRule = Callable[[Layout, Token], VerbMatch | None]
 # Tried in order on every word outside quotes; the first match wins.
 VERB_RULES: tuple[VerbRule, ...] = (reported_clause, parenthetical, according_to_phrase, promise_or_plan)
-ACCORDING = get_string_id("according")
+
+
+# Every rule of VERB_RULES opens with one of these tests: a reporting verb (reported_clause,
+# parenthetical), a promise or intention verb (promise_or_plan), or "according".
+_rule_lemmas = LemmaTest(REPORTING_VERBS | PROMISE_OR_INTENTION_VERBS)
 
 
 def _verbs_and_according(doc: Doc) -> list[int]:
-    """Indices of the only tokens a verb rule can match: verbs and "according" (read from
-    arrays, without a Token object for every word)."""
-    pos, lower = doc_column(doc, "POS"), doc_column(doc, "LOWER")
-    found: list[int] = numpy.flatnonzero((pos == VERB) | (pos == AUX) | (lower == ACCORDING)).tolist()
+    """Indices of the only tokens a verb rule can match: verbs with a reporting, promise or
+    intention lemma, and "according" (read from arrays, each distinct lemma tested once, without
+    a Token object for every word: most verbs of an article report nothing)."""
+    pos, lower, lemmas = doc_column(doc, "POS"), doc_column(doc, "LOWER"), doc_column(doc, "LEMMA")
+    verbs = (pos == VERB) | (pos == AUX)
+    strings = doc.vocab.strings
+    wanted = [lemma for lemma in numpy.unique(lemmas[verbs]).tolist() if _rule_lemmas.holds(lemma, strings)]
+    if wanted:
+        verbs &= column_in(lemmas, numpy.array(wanted, dtype=numpy.uint64))  # numpy.unique: already sorted
+    else:
+        verbs[:] = False
+    found: list[int] = numpy.flatnonzero(verbs | (lower == ACCORDING)).tolist()
     return found
 
 
