@@ -17,7 +17,7 @@ from prometheus_client import generate_latest
 from stream import __version__, metrics
 from stream.kafka import aiokafka_options
 from stream.pool import EnrichPool
-from stream.rewind import reread_from_committed
+from stream.rewind import in_flight_messages, reread_from_committed
 from stream.settings import Settings
 from stream.watchdog import Progress, liveness, should_reread, stalled_seconds
 
@@ -56,14 +56,8 @@ def input_partitions(app: faust.App, raw_topic: str) -> list[Any]:
 
 
 def messages_in_flight(consumer: Any) -> int:
-    """Messages handed to an agent and not yet acknowledged.
-
-    Faust's `unacked` set is not that count: a record handed on again after a seek
-    back, whose offset was already acknowledged or committed, is marked acked by
-    ack() but stays in the set (Faust itself filters such messages out while it
-    waits for the set to empty).
-    """
-    return sum(1 for message in list(consumer.unacked) if not message.acked)
+    """How many messages an agent holds unacknowledged (see rewind.in_flight_messages)."""
+    return len(in_flight_messages(consumer))
 
 
 def install(app: faust.App, pool: EnrichPool, settings: Settings, progress: Progress) -> None:

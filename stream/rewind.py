@@ -88,7 +88,7 @@ def consumer_heads(app: faust.App, topic: str) -> dict[Any, tuple[int, int | Non
         for tp, head in committed.items()
         if head is not None and tp in consumer._gap and consumer._gap[tp].overlaps(head)
     }
-    in_flight = [(m.tp, m.offset) for m in list(consumer.unacked) if m.tp.topic == topic and not m.acked]
+    in_flight = [(m.tp, m.offset) for m in in_flight_messages(consumer) if m.tp.topic == topic]
     heads = skipped_heads(acked, committed, in_flight, covered, read)
     return {tp: (head, min(acked[tp]) if acked[tp] else read[tp]) for tp, head in heads.items()}
 
@@ -174,6 +174,17 @@ def guard_commits(consumer: Any, topic: str) -> None:
 
     consumer._to_message = noting_offset
     consumer._new_offset = guarded_offset
+
+
+def in_flight_messages(consumer: Any) -> list[Any]:
+    """Messages handed to an agent and not yet acknowledged.
+
+    Faust's `unacked` set is not that: a record handed on again after a seek back,
+    whose offset was already acknowledged or committed, is marked acked by ack() but
+    stays in the set (Faust itself filters such messages out while it waits for the
+    set to empty).
+    """
+    return [message for message in list(consumer.unacked) if not message.acked]
 
 
 def install(app: faust.App, topic: str) -> None:
